@@ -21,6 +21,12 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
+// The end-to-end tests run bin/msgstore, which runs the compiled code: build it first.
+const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('build failed');
+  process.exit(1);
+}
 const result = spawnSync(
   process.execPath,
   ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=120000', ...files],
