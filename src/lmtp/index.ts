@@ -1,0 +1,41 @@
+/**
+ * The LMTP service (RFC 2033) for `msgstore serve`: TCP per config.listeners.lmtp and the unix
+ * socket (config.listeners.lmtp.socket, default <dataDir>/run/lmtp.sock; "" turns it off).
+ */
+import { DeliveryPipeline } from '../delivery/pipeline.js';
+import type { Sorter } from '../delivery/sorter.js';
+import { dataPaths, type ServerContext, type Service } from '../server/context.js';
+import { LmtpServer } from './server.js';
+
+export { LmtpServer } from './server.js';
+export { LmtpSession } from './session.js';
+
+export interface PipelineOptions {
+  sorter?: Sorter;
+  onOutbound?: () => void;
+}
+
+/** The delivery pipeline configured from the context (size limit, hostname). */
+export function createDeliveryPipeline(ctx: ServerContext, options: PipelineOptions = {}): DeliveryPipeline {
+  return new DeliveryPipeline({
+    store: ctx.store,
+    logger: ctx.logger,
+    hostname: ctx.hostname,
+    maxMessageBytes: ctx.config.limits.maxMessageBytes,
+    ...(options.sorter ? { sorter: options.sorter } : {}),
+    ...(options.onOutbound ? { onOutbound: options.onOutbound } : {}),
+  });
+}
+
+/**
+ * LMTP over TCP and the unix socket. Pass the pipeline shared with the spool agent (built with
+ * the MailSort engine as its sorter); without one, a pipeline filing everything into INBOX is made.
+ */
+export function createLmtpService(ctx: ServerContext, pipeline: DeliveryPipeline = createDeliveryPipeline(ctx)): Service {
+  const lmtp = ctx.config.listeners.lmtp;
+  const socket = dataPaths(ctx.config).lmtpSocket;
+  return new LmtpServer(ctx, pipeline, {
+    tcp: lmtp.enabled ? { host: lmtp.host, port: lmtp.port } : null,
+    socket: lmtp.enabled && socket !== '' ? socket : null,
+  });
+}
