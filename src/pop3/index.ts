@@ -1,0 +1,117 @@
+/**
+ * The POP3 service: a plain listener (port 110, STLS) and an implicit-TLS listener (POP3S,
+ * port 995) as the configuration enables them. Connection limits are checked when a client
+ * connects; each connection then runs one Pop3Session.
+ */
+import net from 'node:net';
+import tls from 'node:tls';
+import type { BoundAddress, ServerContext, Service } from '../server/context.js';
+import { Pop3Connection, type TranscriptHook } from './connection.js';
+import { MaildropLocks } from './locks.js';
+import { errLine } from './protocol/responses.js';
+import { Pop3Session } from './session.js';
+
+export { MaildropLocks } from './locks.js';
+export type { TranscriptHook } from './connection.js';
+
+export interface Pop3ServiceOptions {
+  /**
+   * The maildrop registry shared with the IMAP service (needed for config.pop3.exclusiveInbox).
+   * Default: ctx.maildropLocks when the context carries one, else a registry of this service's own.
+   */
+  locks?: MaildropLocks;
+  /** Inactivity auto-logout in ms; default config.timers.pop3IdleSeconds (tests shorten it). */
+  idleTimeoutMs?: number;
+  /** Per-session transcript sink; called with the session id and each line. */
+  transcript?: (sessionId: number, ...line: Parameters<TranscriptHook>) => void;
+}
+
+/** The shared registry, once the composition root puts one on the context. */
+function contextLocks(ctx: ServerContext): MaildropLocks | undefined {
+  const candidate: unknown = (ctx as unknown as Record<string, unknown>)['maildropLocks'];
+  return candidate instanceof MaildropLocks ? candidate : undefined;
+}
+
+export function createPop3Service(ctx: ServerContext, options: Pop3ServiceOptions = {}): Service {
+  const locks = options.locks ?? contextLocks(ctx) ?? new MaildropLocks();
+  const idleTimeoutMs = options.idleTimeoutMs ?? ctx.config.timers.pop3IdleSeconds * 1000;
+  const logger = ctx.logger.child({ service: 'pop3' });
+  const servers: net.Server[] = [];
+  const sessions = new Set<Pop3Session>();
+  let nextSessionId = 1;
+
+  function accept(socket: net.Socket, secure: boolean): void {
+    socket.on('error', () => undefined);
+    const ip = socket.remoteAddress ?? '';
+    const slot = ctx.limits.open('pop3', ip);
+    if (!slot.ok) {
+      logger.warn({ ip, reason: slot.reason }, 'pop3 connection refused');
+      socket.end(errLine(slot.reason, 'SYS/TEMP'));
+      return;
+    }
+    const id = nextSessionId++;
+    const hook = options.transcript;
+    const connection = new Pop3Connection(socket, {
+      secure,
+      maxLineBytes: ctx.config.limits.maxPreauthBytes,
+      idleTimeoutMs,
+      ...(hook ? { onLine: (direction, bytes) => hook(id, direction, bytes) } : {}),
+    });
+    const session = new Pop3Session(ctx, connection, {
+      locks,
+      logger: logger.child({ session: id, ip }),
+      tlsAvailable: !secure,
+    });
+    sessions.add(session);
+    void session.run().finally(() => {
+      sessions.delete(session);
+      slot.release();
+    });
+  }
+
+  async function listen(server: net.Server, service: string, host: string, port: number): Promise<BoundAddress> {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    servers.push(server);
+    const address = server.address() as net.AddressInfo;
+    return { service, host: address.address, port: address.port };
+  }
+
+  return {
+    name: 'pop3',
+    async start() {
+      const bound: BoundAddress[] = [];
+      const { pop3, pop3s } = ctx.config.listeners;
+      try {
+        if (pop3.enabled) {
+          const server = net.createServer({ allowHalfOpen: true }, (socket) => accept(socket, false));
+          bound.push(await listen(server, 'pop3', pop3.host ?? ctx.config.host, pop3.port));
+        }
+        if (pop3s.enabled) {
+          const server = tls.createServer({ ...ctx.tls.serverOptions(), allowHalfOpen: true }, (socket) => accept(socket, true));
+          server.on('tlsClientError', (err) => logger.debug({ err }, 'pop3s handshake failed'));
+          bound.push(await listen(server, 'pop3s', pop3s.host ?? ctx.config.host, pop3s.port));
+        }
+      } catch (err) {
+        await closeServers();
+        throw err;
+      }
+      return bound;
+    },
+    async stop() {
+      const closing = closeServers();
+      await Promise.all([...sessions].map((s) => s.shutdown()));
+      await closing;
+    },
+  };
+
+  function closeServers(): Promise<void> {
+    const all = servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    return Promise.all(all).then(() => undefined);
+  }
+}
