@@ -52,7 +52,8 @@ export function parseSection(section: readonly ImapValue[]): SectionSpec {
   let spec: SectionSpec;
   switch (text) {
     case '':
-      if (path.length === 0) throw new ImapSyntaxError(`Invalid section: ${first.value}`);
+      // "1." leaves one empty token: a trailing period is not a section.
+      if (path.length === 0 || tokens.length > 0) throw new ImapSyntaxError(`Invalid section: ${first.value}`);
       spec = { path, text: '' };
       break;
     case 'HEADER':
