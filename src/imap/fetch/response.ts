@@ -8,7 +8,7 @@
  * so every literal keeps the exact size of the stored section.
  */
 import type { ByteRange, MimePart } from '../../mime/types.js';
-import { locateSection, filterHeaderFields } from '../../mime/section.js';
+import { locateSection, filterHeaderFields } from '../../mime/index.js';
 import type { MessageDetail, MessageMeta } from '../../store/types.js';
 import type { FetchItem, FetchRequest } from './items.js';
 import { formatSection } from './section.js';

@@ -4,8 +4,7 @@
  * index, and its zone from the header block only when the zone can change the day).
  */
 import type { MailboxId, MessageDetail, Store, Uid } from '../../store/types.js';
-import { parseHeaders } from '../../mime/headers.js';
-import { decodeHeaderValue } from '../../mime/encoded-words.js';
+import { parseHeaders, decodeHeaderValue } from '../../mime/index.js';
 import { compareDay, compareSentDayWithoutZone, dateHeaderZone, zonedDayNumber, type DateOp } from './dates.js';
 
 /** What evaluating a search needs from the store. */

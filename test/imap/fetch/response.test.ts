@@ -2,7 +2,7 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImapAtom, ImapValue } from '../../../src/imap/protocol/types.js';
 import type { MessageIndex } from '../../../src/mime/types.js';
-import { parseStructure } from '../../../src/mime/parser.js';
+import { indexMessage } from '../../../src/mime/index.js';
 import { asModSeq, asUid, type MessageDetail, type MessageMeta } from '../../../src/store/types.js';
 import {
   parseFetchItems,
@@ -40,13 +40,7 @@ const RAW = Buffer.from(
 
 const INTERNAL = new Date(Date.UTC(1996, 6, 17, 9, 44, 25));
 const META: MessageMeta = { uid: asUid(42), modseq: asModSeq(3), flags: ['\\Seen', 'Work'], internalDate: INTERNAL, size: RAW.length };
-const INDEX: MessageIndex = {
-  envelope: '("date" "test" NIL NIL NIL NIL NIL NIL NIL NIL)',
-  bodyStructure: '(("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 12 1 NIL NIL NIL NIL) "MIXED" ("BOUNDARY" "XX") NIL NIL NIL)',
-  body: '(("TEXT" "PLAIN" ("CHARSET" "utf-8") NIL NIL "7BIT" 12 1) "MIXED")',
-  root: parseStructure(RAW).part,
-  headers: { subject: 'test', from: 'Alice', to: 'bob', cc: '', bcc: '', messageId: '', inReplyTo: '', references: '', date: null },
-};
+const INDEX: MessageIndex = indexMessage(RAW);
 const DETAIL: MessageDetail = { ...META, index: INDEX };
 
 /** A source over RAW that records what it returned. */

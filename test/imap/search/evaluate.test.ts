@@ -1,7 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImapValue } from '../../../src/imap/protocol/types.js';
-import type { MessageIndex, SearchHeaders } from '../../../src/mime/types.js';
+import { indexMessage } from '../../../src/mime/index.js';
 import {
   asMailboxId,
   asModSeq,
@@ -28,41 +28,10 @@ interface FakeMessage {
   body: string;
 }
 
-/** Builds MessageDetail records (with a minimal index) and raw bytes for a fake store. */
+/** Builds MessageDetail records (indexed as the store would) and raw bytes for a fake store. */
 function build(spec: FakeMessage): { detail: MessageDetail; raw: Buffer } {
   const headerText = spec.headers.map(([n, v]) => `${n}: ${v}\r\n`).join('') + '\r\n';
   const raw = Buffer.from(headerText + spec.body, 'utf8');
-  const headerLength = Buffer.byteLength(headerText);
-  const get = (name: string) =>
-    spec.headers
-      .filter(([n]) => n.toLowerCase() === name)
-      .map(([, v]) => v)
-      .join(', ');
-  const dateText = spec.headers.find(([n]) => n.toLowerCase() === 'date')?.[1];
-  const parsed = dateText === undefined ? NaN : Date.parse(dateText);
-  const headers: SearchHeaders = {
-    subject: get('subject'),
-    from: get('from'),
-    to: get('to'),
-    cc: get('cc'),
-    bcc: get('bcc'),
-    messageId: get('message-id'),
-    inReplyTo: '',
-    references: '',
-    date: Number.isNaN(parsed) ? null : parsed,
-  };
-  const index: MessageIndex = {
-    envelope: 'NIL',
-    bodyStructure: 'NIL',
-    body: 'NIL',
-    root: {
-      header: { start: 0, end: headerLength },
-      body: { start: headerLength, end: raw.length },
-      type: 'text',
-      subtype: 'plain',
-    },
-    headers,
-  };
   return {
     raw,
     detail: {
@@ -71,7 +40,7 @@ function build(spec: FakeMessage): { detail: MessageDetail; raw: Buffer } {
       flags: spec.flags ?? [],
       internalDate: spec.internalDate,
       size: raw.length,
-      index,
+      index: indexMessage(raw),
     },
   };
 }
