@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, reportError } from './io.js';
 import { registerServeCommand } from './serve.js';
+import { registerTransferCommands } from './transfer.js';
 import { registerSharedCommands, registerUserCommands } from './users.js';
 import { VERSION } from '../version.js';
 
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerUserCommands(program);
   registerSharedCommands(program);
+  registerTransferCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
