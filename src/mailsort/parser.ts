@@ -150,7 +150,8 @@ class Parser {
   /** Skips to the line after the next `end` line, or to the next line that starts a rule. */
   private recover(startPos: number): void {
     if (this.pos === startPos) this.next();
-    let atLineStart = false;
+    // The token that failed may itself start a line (a `rule` after a block missing its `end`).
+    let atLineStart = this.pos === 0 || this.tokens[this.pos - 1]?.kind === 'eol';
     for (;;) {
       const t = this.peek();
       if (t.kind === 'eof') return;
