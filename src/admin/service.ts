@@ -62,6 +62,9 @@ export interface SharedProfile {
   mailboxes: MailboxSummary[];
 }
 
+/** Setting holding the scrypt hash of the administrator's password (web UI and REST API). */
+export const ADMIN_PASSWORD_SETTING = 'admin.passwordHash';
+
 export function checkPassword(password: string): void {
   if (password.length === 0) throw new MailError('MS_INVALID_ARGUMENT', 'the password may not be empty');
   if (password.length > 1024) throw new MailError('MS_INVALID_ARGUMENT', 'the password is longer than 1024 characters');
@@ -91,6 +94,12 @@ export class AdminService {
     }
     await this.store.subscribe(address, 'INBOX');
     return this.showUser(address);
+  }
+
+  /** Sets the administrator's password (stored only as a hash). */
+  async setAdminPassword(password: string): Promise<void> {
+    checkPassword(password);
+    await this.store.setSetting(ADMIN_PASSWORD_SETTING, await hashPassword(password));
   }
 
   async removeUser(address: string): Promise<void> {
