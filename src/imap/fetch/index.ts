@@ -6,3 +6,5 @@ export type { SectionSpec, SectionText } from './section.js';
 export { buildFetchResponse, replaceNul } from './response.js';
 export type { FetchSource, FetchResponseOptions } from './response.js';
 export { formatImapDateTime, MONTHS } from './date-time.js';
+export { fetchMessages, messageSource } from './run.js';
+export type { FetchStore, FetchTarget, FetchRunOptions, FetchRunResult } from './run.js';
