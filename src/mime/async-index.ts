@@ -13,17 +13,25 @@ import { Worker } from 'node:worker_threads';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { indexMessage } from './index-message.js';
-import { INLINE_PARSE_LIMIT } from './limits.js';
+import { extractSearchText } from './search-text.js';
+import { INLINE_DELIMITER_LIMIT, INLINE_PARSE_LIMIT } from './limits.js';
 import type { MessageIndex } from './types.js';
 
+/** A message's index together with its decoded search text. */
+export interface AnalyzedMessage {
+  index: MessageIndex;
+  searchText: string;
+}
+
 interface Pending {
-  resolve: (index: MessageIndex) => void;
+  resolve: (result: AnalyzedMessage) => void;
   reject: (err: Error) => void;
 }
 
 interface IndexReply {
   id: number;
   index: MessageIndex;
+  searchText: string;
 }
 
 let worker: Worker | null = null;
@@ -57,7 +65,7 @@ function startWorker(): Worker | null {
     const p = pending.get(reply.id);
     pending.delete(reply.id);
     if (pending.size === 0) w.unref();
-    p?.resolve(reply.index);
+    p?.resolve({ index: reply.index, searchText: reply.searchText });
   });
   w.on('error', (err: Error) => {
     if (worker === w) worker = null;
@@ -71,18 +79,47 @@ function startWorker(): Worker | null {
   return w;
 }
 
-/** Indexes raw (already normalised); large messages off the main thread. */
-export function indexMessageAsync(raw: Buffer): Promise<MessageIndex> {
-  if (raw.length <= INLINE_PARSE_LIMIT) return Promise.resolve(indexMessage(raw));
+/**
+ * True when raw is small enough to index inline: at most INLINE_PARSE_LIMIT bytes and at most
+ * INLINE_DELIMITER_LIMIT lines starting with "--" (each may open a part, and part count, not
+ * size, is what makes a small message expensive).
+ */
+export function isCheapToIndex(raw: Buffer): boolean {
+  if (raw.length > INLINE_PARSE_LIMIT) return false;
+  let lines = 0;
+  for (let at = raw.indexOf('\n--', 0, 'latin1'); at !== -1; at = raw.indexOf('\n--', at + 1, 'latin1')) {
+    if (++lines > INLINE_DELIMITER_LIMIT) return false;
+  }
+  return true;
+}
+
+function inline(raw: Buffer, withText: boolean): AnalyzedMessage {
+  const index = indexMessage(raw);
+  return { index, searchText: withText ? extractSearchText(raw, index) : '' };
+}
+
+function analyze(raw: Buffer, withText: boolean): Promise<AnalyzedMessage> {
+  if (isCheapToIndex(raw)) return Promise.resolve(inline(raw, withText));
   worker ??= startWorker();
   const w = worker;
-  if (!w) return Promise.resolve(indexMessage(raw));
+  // Without a worker (its file missing from a partial build) indexing still works, inline.
+  if (!w) return Promise.resolve(inline(raw, withText));
   const id = nextId++;
-  return new Promise<MessageIndex>((resolve, reject) => {
+  return new Promise<AnalyzedMessage>((resolve, reject) => {
     pending.set(id, { resolve, reject });
     w.ref();
-    w.postMessage({ id, raw });
+    w.postMessage({ id, raw, withText });
   });
+}
+
+/** Indexes raw (already normalised); large or part-heavy messages off the main thread. */
+export async function indexMessageAsync(raw: Buffer): Promise<MessageIndex> {
+  return (await analyze(raw, false)).index;
+}
+
+/** indexMessage and extractSearchText together, off the main thread when expensive. */
+export function analyzeMessageAsync(raw: Buffer): Promise<AnalyzedMessage> {
+  return analyze(raw, true);
 }
 
 /** Stops the shared worker (for an orderly shutdown); a later call starts a new one. */

@@ -58,16 +58,28 @@ function transferEncoding(headers: HeaderMap): string {
   return value === '' ? '7BIT' : value.toUpperCase();
 }
 
-function build(entity: ParsedEntity, extended: boolean): string {
+interface BodyStrings {
+  body: string;
+  bodyStructure: string;
+}
+
+/** BODY and BODYSTRUCTURE of one entity in one walk (they share every basic field). */
+function build(entity: ParsedEntity): BodyStrings {
   const { part, headers } = entity;
   if (entity.kind === 'multipart') {
-    let out = '(';
-    for (const child of entity.children) out += build(child, extended);
-    out += ' ' + imapString(part.subtype.toUpperCase());
-    if (extended) out += ' ' + paramList(entity.params) + ' ' + extensionTail(headers);
-    return out + ')';
+    const body: string[] = ['('];
+    const full: string[] = ['('];
+    for (const child of entity.children) {
+      const c = build(child);
+      body.push(c.body);
+      full.push(c.bodyStructure);
+    }
+    const subtype = ' ' + imapString(part.subtype.toUpperCase());
+    body.push(subtype, ')');
+    full.push(subtype, ' ', paramList(entity.params), ' ', extensionTail(headers), ')');
+    return { body: body.join(''), bodyStructure: full.join('') };
   }
-  const fields = [
+  const basic = [
     imapString(part.type.toUpperCase()),
     imapString(part.subtype.toUpperCase()),
     paramList(entity.params),
@@ -75,22 +87,24 @@ function build(entity: ParsedEntity, extended: boolean): string {
     imapNString(rawValue(headers, 'content-description')),
     imapString(transferEncoding(headers)),
     String(part.body.end - part.body.start),
-  ];
+  ].join(' ');
+  let body = basic;
+  let full = basic;
   if (entity.kind === 'message' && entity.message) {
-    fields.push(buildEnvelope(entity.message.headers), build(entity.message, extended), String(entity.bodyLines));
+    const envelope = buildEnvelope(entity.message.headers);
+    const inner = build(entity.message);
+    const lines = String(entity.bodyLines);
+    body += ' ' + envelope + ' ' + inner.body + ' ' + lines;
+    full += ' ' + envelope + ' ' + inner.bodyStructure + ' ' + lines;
   } else if (part.type === 'text') {
-    fields.push(String(entity.bodyLines));
+    body += ' ' + entity.bodyLines;
+    full += ' ' + entity.bodyLines;
   }
-  if (extended) fields.push(imapNString(rawValue(headers, 'content-md5')), extensionTail(headers));
-  return '(' + fields.join(' ') + ')';
+  full += ' ' + imapNString(rawValue(headers, 'content-md5')) + ' ' + extensionTail(headers);
+  return { body: '(' + body + ')', bodyStructure: '(' + full + ')' };
 }
 
-/** BODYSTRUCTURE (with extension data). */
-export function buildBodyStructure(root: ParsedEntity): string {
-  return build(root, true);
-}
-
-/** BODY (no extension data). */
-export function buildBody(root: ParsedEntity): string {
-  return build(root, false);
+/** BODY (no extension data) and BODYSTRUCTURE (with extension data) of a parsed message. */
+export function buildBodyStrings(root: ParsedEntity): BodyStrings {
+  return build(root);
 }

@@ -26,6 +26,8 @@ export interface Delimiter {
 
 export class DelimiterScanner {
   private readonly levels = new Map<string, number>();
+  /** How many open boundaries have each byte length: most lines are rejected by length alone. */
+  private readonly lengths = new Map<number, number>();
   private readonly stack: { boundary: string; shadowed: number | undefined }[] = [];
   private version = 0;
   private cache: { version: number; from: number; found: Delimiter | null } | null = null;
@@ -41,6 +43,7 @@ export class DelimiterScanner {
     const level = this.stack.length;
     this.stack.push({ boundary, shadowed: this.levels.get(boundary) });
     this.levels.set(boundary, level);
+    this.lengths.set(boundary.length, (this.lengths.get(boundary.length) ?? 0) + 1);
     this.version++;
     return level;
   }
@@ -50,7 +53,24 @@ export class DelimiterScanner {
     if (!top) return;
     if (top.shadowed === undefined) this.levels.delete(top.boundary);
     else this.levels.set(top.boundary, top.shadowed);
+    const left = (this.lengths.get(top.boundary.length) ?? 1) - 1;
+    if (left === 0) this.lengths.delete(top.boundary.length);
+    else this.lengths.set(top.boundary.length, left);
     this.version++;
+  }
+
+  /**
+   * The first delimiter line that starts in [from, before), or null. Not cached: used to
+   * bound a header, whose bytes are not searched again.
+   */
+  findBefore(from: number, before: number): Delimiter | null {
+    if (this.stack.length === 0) return null;
+    const c = this.cache;
+    if (c && c.version === this.version && c.from <= from && (c.found === null || from <= c.found.lineStart)) {
+      const d = this.adjust(c.found, from);
+      return d && d.lineStart < before ? d : null;
+    }
+    return this.scan(from, before);
   }
 
   /** The first delimiter line of any open multipart at or after from, or null. */
@@ -62,7 +82,7 @@ export class DelimiterScanner {
     if (c && c.version === this.version && c.from <= from && (c.found === null || from <= c.found.lineStart)) {
       return this.adjust(c.found, from);
     }
-    const found = this.scan(from);
+    const found = this.scan(from, this.buf.length);
     this.cache = { version: this.version, from, found };
     return found;
   }
@@ -80,16 +100,19 @@ export class DelimiterScanner {
     return lineStart;
   }
 
-  private scan(from: number): Delimiter | null {
+  private scan(from: number, before: number): Delimiter | null {
     const buf = this.buf;
+    if (from >= before) return null;
     if ((from === 0 || buf[from - 1] === LF) && buf[from] === DASH && buf[from + 1] === DASH) {
       const d = this.match(from, from);
       if (d) return d;
     }
+    // A candidate "\n--" must have its line start (after the LF) before `before`.
+    const view = before >= buf.length ? buf : buf.subarray(0, before + 2);
     let p = from;
     for (;;) {
-      const at = buf.indexOf(NL_DASH_DASH, p);
-      if (at === -1) return null;
+      const at = view.indexOf(NL_DASH_DASH, p);
+      if (at === -1 || at + 1 >= before) return null;
       const d = this.match(at + 1, from);
       if (d) return d;
       p = at + 1;
@@ -106,6 +129,7 @@ export class DelimiterScanner {
     while (end > lineStart + 2 && (buf[end - 1] === 0x20 || buf[end - 1] === 0x09)) end--;
     const len = end - (lineStart + 2);
     if (len <= 0 || len > MAX_BOUNDARY_LINE) return null;
+    if (!this.lengths.has(len) && !this.lengths.has(len - 2)) return null;
     const text = buf.toString('latin1', lineStart + 2, end);
     const open = this.levels.get(text);
     if (open !== undefined) {

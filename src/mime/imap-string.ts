@@ -24,7 +24,8 @@ function isQuotable(value: string): boolean {
 export function imapString(value: string): string {
   const clean = value.includes('\0') ? value.replace(/\0/g, '') : value;
   if (clean.length <= QUOTED_MAX && isQuotable(clean)) {
-    return '"' + clean.replace(/[\\"]/g, (m) => '\\' + m) + '"';
+    const escaped = clean.includes('"') || clean.includes('\\') ? clean.replace(/[\\"]/g, (m) => '\\' + m) : clean;
+    return '"' + escaped + '"';
   }
   return '{' + Buffer.byteLength(clean, 'utf8') + '}\r\n' + clean;
 }

@@ -1,5 +1,5 @@
 /** indexMessage: the whole MessageIndex of a stored (normalised) message, computed inline. */
-import { buildBody, buildBodyStructure } from './body-structure.js';
+import { buildBodyStrings } from './body-structure.js';
 import { buildEnvelope } from './envelope.js';
 import { parseStructure } from './parser.js';
 import { buildSearchHeaders } from './search-headers.js';
@@ -28,10 +28,11 @@ function fallbackIndex(raw: Buffer): MessageIndex {
 export function indexMessage(raw: Buffer): MessageIndex {
   try {
     const root = parseStructure(raw);
+    const strings = buildBodyStrings(root);
     return {
       envelope: buildEnvelope(root.headers),
-      bodyStructure: buildBodyStructure(root),
-      body: buildBody(root),
+      bodyStructure: strings.bodyStructure,
+      body: strings.body,
       root: root.part,
       headers: buildSearchHeaders(root.headers),
     };

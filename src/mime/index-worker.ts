@@ -1,13 +1,18 @@
 /** Worker thread entry: indexes messages sent by async-index.ts, one at a time. */
 import { parentPort } from 'node:worker_threads';
 import { indexMessage } from './index-message.js';
+import { extractSearchText } from './search-text.js';
 
 export interface IndexRequest {
   id: number;
   raw: Uint8Array;
+  /** Also extract the search text. */
+  withText: boolean;
 }
 
 parentPort?.on('message', (request: IndexRequest) => {
   const raw = Buffer.from(request.raw.buffer, request.raw.byteOffset, request.raw.byteLength);
-  parentPort?.postMessage({ id: request.id, index: indexMessage(raw) });
+  const index = indexMessage(raw);
+  const searchText = request.withText ? extractSearchText(raw, index) : '';
+  parentPort?.postMessage({ id: request.id, index, searchText });
 });

@@ -25,11 +25,14 @@
  * from ENVELOPE/BODYSTRUCTURE strings; header names live in Maps ("__proto__" is a header).
  *
  * Work is linear in the message size; indexMessageAsync parses messages over
- * INLINE_PARSE_LIMIT (256 KiB) in a worker thread so the event loop is never stalled.
+ * INLINE_PARSE_LIMIT (256 KiB), or with more than INLINE_DELIMITER_LIMIT (500) lines starting
+ * with "--", in a worker thread so the event loop is never stalled.
  */
 export { normalizeLineEndings } from './line-endings.js';
 export { indexMessage } from './index-message.js';
-export { indexMessageAsync, closeIndexWorker } from './async-index.js';
+export {
+  indexMessageAsync, analyzeMessageAsync, closeIndexWorker, isCheapToIndex, type AnalyzedMessage,
+} from './async-index.js';
 export { extractSearchText } from './search-text.js';
 export { locateSection, findPart, filterHeaderFields, type SectionSpecifier } from './section.js';
 export { parseHeaders, headerMap, firstHeader, type HeaderField, type HeaderMap } from './headers.js';
@@ -45,7 +48,7 @@ export { parseMailDate } from './date.js';
 export { htmlToText } from './html-text.js';
 export { imapString, imapNString } from './imap-string.js';
 export {
-  MAX_DEPTH, MAX_PARTS, MAX_BOUNDARY_LINE, SEARCH_TEXT_LIMIT, INLINE_PARSE_LIMIT,
+  MAX_DEPTH, MAX_PARTS, MAX_BOUNDARY_LINE, SEARCH_TEXT_LIMIT, INLINE_PARSE_LIMIT, INLINE_DELIMITER_LIMIT,
 } from './limits.js';
 export { HEADER_PARSE_LIMIT, HEADER_FIELD_LIMIT } from './headers.js';
 export type { ByteRange, MimePart, MessageIndex, SearchHeaders } from './types.js';

@@ -10,3 +10,5 @@ export const MAX_BOUNDARY_LINE = 1000;
 export const SEARCH_TEXT_LIMIT = 1024 * 1024;
 /** Messages larger than this are parsed in a worker thread by indexMessageAsync. */
 export const INLINE_PARSE_LIMIT = 256 * 1024;
+/** ... and have at most this many lines starting with "--" (possible part delimiters). */
+export const INLINE_DELIMITER_LIMIT = 500;

@@ -10,6 +10,7 @@
  * boundary never appears, becomes a text/plain leaf so the client can still show its bytes.
  */
 import { DelimiterScanner, type Delimiter } from './delimiters.js';
+import { ForwardSearch } from './forward-search.js';
 import { headerBytesToString } from './encoded-words.js';
 import { firstHeader, headerMap, parseHeaders, type HeaderMap } from './headers.js';
 import { MAX_DEPTH, MAX_PARTS } from './limits.js';
@@ -37,6 +38,9 @@ export interface ParsedEntity {
 interface ParseContext {
   buf: Buffer;
   scanner: DelimiterScanner;
+  /** Next "\n\r\n" (end of a header block) and, for unnormalised input, next "\n\n". */
+  blankLine: ForwardSearch;
+  bareBlankLine: ForwardSearch;
   partCount: number;
 }
 
@@ -55,8 +59,12 @@ const TOKEN = /^[a-z0-9!#$%&'*+.^_`{|}~-]+$/;
 /** LF bytes in [start, end). */
 function countLf(buf: Buffer, start: number, end: number): number {
   if (end <= start) return 0;
-  const view = buf.subarray(start, end);
   let n = 0;
+  if (end - start < 256) {
+    for (let i = start; i < end; i++) if (buf[i] === LF) n++;
+    return n;
+  }
+  const view = buf.subarray(start, end);
   for (let p = view.indexOf(LF); p !== -1; p = view.indexOf(LF, p + 1)) n++;
   return n;
 }
@@ -65,18 +73,28 @@ function linesOf(buf: Buffer, start: number, end: number, lfs: number): number {
   return end > start && buf[end - 1] !== LF ? lfs + 1 : lfs;
 }
 
-/** End of the header block that starts at start: after its blank line, or limit. */
-function findHeaderEnd(buf: Buffer, start: number, limit: number): number {
-  if (start >= limit) return limit;
-  if (buf[start] === CR && buf[start + 1] === LF && start + 2 <= limit) return start + 2;
-  if (buf[start] === LF) return start + 1;
-  const view = buf.subarray(start, limit);
-  const crlf = view.indexOf('\n\r\n', 0, 'latin1');
-  // A bare "\n\n" only occurs when the caller skipped normalisation; still end the header.
-  const bare = view.subarray(0, crlf === -1 ? view.length : crlf + 2).indexOf('\n\n', 0, 'latin1');
-  if (bare !== -1) return start + bare + 2;
-  if (crlf !== -1) return start + crlf + 3;
-  return limit;
+interface HeaderBounds {
+  /** End of the header block (after its blank line when it has one). */
+  headerEnd: number;
+  /** A delimiter met inside the header: it ends the entity (whose body is then empty). */
+  cutBy: Delimiter | null;
+}
+
+/**
+ * The header block that starts at start ends after the first blank line, or at the first
+ * delimiter line of an enclosing multipart if that comes first, or at the end of the input.
+ */
+function findHeaderEnd(ctx: ParseContext, start: number): HeaderBounds {
+  const { buf, scanner } = ctx;
+  if (buf[start] === CR && buf[start + 1] === LF) return { headerEnd: start + 2, cutBy: null };
+  if (buf[start] === LF) return { headerEnd: start + 1, cutBy: null };
+  const crlf = ctx.blankLine.next(start);
+  let blankEnd = crlf === -1 ? buf.length : crlf + 3;
+  const bare = ctx.bareBlankLine.next(start);
+  if (bare !== -1 && bare + 2 < blankEnd) blankEnd = bare + 2;
+  const cut = scanner.findBefore(start, blankEnd);
+  if (cut) return { headerEnd: cut.contentEnd, cutBy: cut };
+  return { headerEnd: blankEnd, cutBy: null };
 }
 
 interface ContentType {
@@ -99,6 +117,12 @@ function contentTypeOf(headers: HeaderMap, fallback: 'text/plain' | 'message/rfc
   return { type: 'text', subtype: 'plain', params: [{ name: 'charset', value: 'us-ascii' }] };
 }
 
+/** The boundary as latin1 text of its raw bytes, as the delimiter scanner compares lines. */
+function boundaryOf(headers: HeaderMap): string | undefined {
+  const raw = firstHeader(headers, 'content-type');
+  return raw ? rawParam(parseContentValue(raw.toString('latin1')).params, 'boundary') : undefined;
+}
+
 function transferEncodingOf(headers: HeaderMap): string {
   const raw = firstHeader(headers, 'content-transfer-encoding');
   return raw ? raw.toString('latin1').trim().toLowerCase() : '';
@@ -119,31 +143,34 @@ function makeEntity(start: number, headerEnd: number, end: number, type: string,
 function parseEntity(ctx: ParseContext, start: number, depth: number, fallback: 'text/plain' | 'message/rfc822'): EntityResult {
   const { buf, scanner } = ctx;
   ctx.partCount++;
-  const stop = scanner.find(start);
-  const limit = stop ? stop.contentEnd : buf.length;
-  const headerEnd = findHeaderEnd(buf, start, limit);
+  const { headerEnd, cutBy } = findHeaderEnd(ctx, start);
   const headers = headerMap(parseHeaders(buf.subarray(start, headerEnd)));
   const headerLfs = countLf(buf, start, headerEnd);
   const ct = contentTypeOf(headers, fallback);
 
-  const leaf = (type: string, subtype: string, params: RawParam[], end: number, leafStop: Delimiter | null): EntityResult => {
+  // A leaf runs to the next delimiter of an enclosing multipart (found only now, so that a
+  // multipart or message never searches bytes its children search again).
+  const leaf = (type: string, subtype: string, params: RawParam[]): EntityResult => {
+    const stop = cutBy ?? scanner.find(headerEnd);
+    const end = stop ? stop.contentEnd : buf.length;
     const entity = makeEntity(start, headerEnd, end, type, subtype, headers, params);
     const bodyLfs = countLf(buf, headerEnd, end);
     entity.bodyLines = linesOf(buf, headerEnd, end, bodyLfs);
-    return { entity, end, stop: leafStop, lfs: headerLfs + bodyLfs };
+    return { entity, end, stop, lfs: headerLfs + bodyLfs };
   };
-  const octetStream = (): EntityResult => leaf('application', 'octet-stream', [], limit, stop);
+  const plainText = (): EntityResult => leaf('text', 'plain', [{ name: 'charset', value: 'us-ascii' }]);
+  const octetStream = (): EntityResult => leaf('application', 'octet-stream', []);
 
   if (ct.type === 'multipart') {
     if (depth >= MAX_DEPTH) return octetStream();
-    const boundary = rawParam(ct.params, 'boundary');
-    const parsed = boundary ? parseMultipart(ctx, start, headerEnd, depth, ct, boundary, headers, headerLfs) : null;
-    return parsed ?? leaf('text', 'plain', [{ name: 'charset', value: 'us-ascii' }], limit, stop);
+    const boundary = boundaryOf(headers);
+    if (!boundary || cutBy) return plainText();
+    return parseMultipart(ctx, start, headerEnd, depth, ct, boundary, headers, headerLfs) ?? plainText();
   }
   if (ct.type === 'message' && (ct.subtype === 'rfc822' || ct.subtype === 'global')) {
     const cte = transferEncodingOf(headers);
     const identity = cte === '' || cte === '7bit' || cte === '8bit' || cte === 'binary';
-    if (depth >= MAX_DEPTH || !identity || ctx.partCount >= MAX_PARTS) return octetStream();
+    if (depth >= MAX_DEPTH || !identity || cutBy || ctx.partCount >= MAX_PARTS) return octetStream();
     const inner = parseEntity(ctx, headerEnd, depth + 1, 'text/plain');
     const entity = makeEntity(start, headerEnd, inner.end, ct.type, ct.subtype, headers, ct.params);
     entity.kind = 'message';
@@ -152,7 +179,7 @@ function parseEntity(ctx: ParseContext, start: number, depth: number, fallback: 
     entity.bodyLines = linesOf(buf, headerEnd, inner.end, inner.lfs);
     return { entity, end: inner.end, stop: inner.stop, lfs: headerLfs + inner.lfs };
   }
-  return leaf(ct.type, ct.subtype, ct.params, limit, stop);
+  return leaf(ct.type, ct.subtype, ct.params);
 }
 
 /** The body of a multipart; null when no part is found (the caller makes it a leaf). */
@@ -209,6 +236,12 @@ function parseMultipart(
 
 /** Parses a whole stored message into its entity tree. */
 export function parseStructure(buf: Buffer): ParsedEntity {
-  const ctx: ParseContext = { buf, scanner: new DelimiterScanner(buf), partCount: 0 };
+  const ctx: ParseContext = {
+    buf,
+    scanner: new DelimiterScanner(buf),
+    blankLine: new ForwardSearch(buf, Buffer.from('\n\r\n', 'latin1')),
+    bareBlankLine: new ForwardSearch(buf, Buffer.from('\n\n', 'latin1')),
+    partCount: 0,
+  };
   return parseEntity(ctx, 0, 0, 'text/plain').entity;
 }
