@@ -107,6 +107,32 @@ export class CommandParser {
     this.resetCommand();
   }
 
+  /**
+   * Takes one raw line (without CRLF), outside the command grammar: the client's answers during
+   * AUTHENTICATE and the DONE that ends IDLE. Only valid between commands.
+   */
+  takeLine(maxBytes: number): { kind: 'line'; line: Buffer } | { kind: 'need-more' } | { kind: 'too-long' } {
+    if (this.state.kind !== 'line' || this.segments.length > 0) throw new Error('takeLine() in the middle of a command');
+    const lf = this.input.indexOf(LF);
+    if (lf < 0) {
+      if (this.input.length > maxBytes) {
+        this.input = Buffer.alloc(0);
+        this.scanned = 0;
+        this.state = { kind: 'discard-line', tail: '' };
+        return { kind: 'too-long' };
+      }
+      return { kind: 'need-more' };
+    }
+    const end = lf > 0 && this.input[lf - 1] === CR ? lf - 1 : lf;
+    const line = this.input.subarray(0, end);
+    this.input = this.input.subarray(lf + 1);
+    this.scanned = 0;
+    this.inQuote = false;
+    this.escaped = false;
+    if (line.length > maxBytes) return { kind: 'too-long' };
+    return { kind: 'line', line };
+  }
+
   next(): ParseResult {
     for (;;) {
       const state = this.state;
@@ -209,7 +235,7 @@ export class CommandParser {
       return { kind: 'command', command: parseFramedCommand(framed, this.limits.maxDepth) };
     } catch (err) {
       if (err instanceof CommandSyntaxError) {
-        return { kind: 'error', tag: err.tag, name: err.name, message: err.message, tooLong: false, fatal: false };
+        return { kind: 'error', tag: err.commandTag, name: err.commandName, message: err.message, tooLong: false, fatal: false };
       }
       throw err;
     }

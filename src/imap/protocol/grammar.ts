@@ -9,8 +9,8 @@ import type { ImapAtom, ImapCommand, ImapValue } from './types.js';
 export class CommandSyntaxError extends Error {
   constructor(
     message: string,
-    readonly tag: string | null,
-    readonly name: string | null,
+    readonly commandTag: string | null,
+    readonly commandName: string | null,
   ) {
     super(message);
     this.name = 'CommandSyntaxError';

@@ -1,0 +1,151 @@
+/**
+ * LIST, LSUB and NAMESPACE (RFC 3501, RFC 2342), with CHILDREN (RFC 3348) and SPECIAL-USE
+ * (RFC 6154) attributes. Missing parents of existing mailboxes appear as \Noselect, and
+ * "shared" is the \Noselect root of the shared mailboxes the user is a member of.
+ */
+import { HIERARCHY_DELIMITER, SHARED_ROOT, listVisibleMailboxes } from '../../mailboxes/access.js';
+import { astr, atom, list, nil, str, type ResponseValue } from '../protocol/encoder.js';
+import { decodeMailboxName, encodeMailboxName } from '../protocol/mutf7.js';
+import { bad } from '../session/errors.js';
+import type { ImapSession } from '../session/session.js';
+import { AUTHENTICATED } from '../session/state.js';
+import { astring, expectCount, mailboxName } from './args.js';
+import { defineCommand } from './types.js';
+
+interface ListEntry {
+  name: string;
+  attributes: string[];
+}
+
+/** Turns a LIST pattern into a matcher: "*" matches anything, "%" anything but the delimiter. */
+export function patternMatcher(pattern: string): (name: string) => boolean {
+  let source = '';
+  for (const ch of canonicalPattern(pattern)) {
+    if (ch === '*') source += '.*';
+    else if (ch === '%') source += '[^/]*';
+    else source += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  }
+  const re = new RegExp(`^${source}$`, 'su');
+  return (name) => re.test(name);
+}
+
+/** "inbox..." and "Shared/..." in a pattern mean the canonical INBOX and shared names. */
+function canonicalPattern(pattern: string): string {
+  const slash = pattern.indexOf(HIERARCHY_DELIMITER);
+  const first = slash < 0 ? pattern : pattern.slice(0, slash);
+  const rest = slash < 0 ? '' : pattern.slice(slash);
+  if (first.toUpperCase() === 'INBOX') return `INBOX${rest}`;
+  if (first.toLowerCase() === SHARED_ROOT) return `${SHARED_ROOT}${rest}`;
+  return pattern;
+}
+
+function sortKey(name: string): string {
+  // INBOX first, then personal folders, then the shared tree.
+  if (name === 'INBOX' || name.startsWith('INBOX/')) return `0${name}`;
+  if (name === SHARED_ROOT || name.startsWith(`${SHARED_ROOT}/`)) return `2${name}`;
+  return `1${name}`;
+}
+
+/** Every name the user can see, with missing parents as \Noselect and CHILDREN attributes. */
+async function visibleEntries(session: ImapSession): Promise<Map<string, ListEntry>> {
+  const mailboxes = await listVisibleMailboxes(session.store, session.user());
+  const entries = new Map<string, ListEntry>();
+  for (const m of mailboxes) {
+    const attributes: string[] = [];
+    if (m.info.specialUse) attributes.push(m.info.specialUse);
+    entries.set(m.name, { name: m.name, attributes });
+  }
+  const names = [...entries.keys()];
+  const hasShared = names.some((n) => n.startsWith(`${SHARED_ROOT}/`));
+  if (hasShared) entries.set(SHARED_ROOT, { name: SHARED_ROOT, attributes: ['\\Noselect'] });
+  for (const name of names) {
+    const levels = name.split(HIERARCHY_DELIMITER);
+    for (let i = 1; i < levels.length; i++) {
+      const parent = levels.slice(0, i).join(HIERARCHY_DELIMITER);
+      // "shared/<address>" is split on "/" too; the address itself never contains one.
+      if (!entries.has(parent)) entries.set(parent, { name: parent, attributes: ['\\Noselect'] });
+    }
+  }
+  const parents = new Set<string>();
+  for (const name of entries.keys()) {
+    const slash = name.lastIndexOf(HIERARCHY_DELIMITER);
+    if (slash > 0) parents.add(name.slice(0, slash));
+  }
+  for (const entry of entries.values()) entry.attributes.push(parents.has(entry.name) ? '\\HasChildren' : '\\HasNoChildren');
+  return entries;
+}
+
+function listLine(kind: 'LIST' | 'LSUB', entry: ListEntry): ResponseValue[] {
+  return [atom(kind), list(entry.attributes.map(atom)), str(HIERARCHY_DELIMITER), astr(encodeMailboxName(entry.name))];
+}
+
+function parsePattern(args: readonly import('../protocol/types.js').ImapValue[], usage: string): { reference: string; pattern: string } {
+  expectCount(args, 2, 2, usage);
+  const reference = mailboxName(args[0]);
+  const rawPattern = astring(args[1], 'a mailbox pattern');
+  const pattern = decodeMailboxName(rawPattern);
+  if (pattern === null) throw bad('Mailbox pattern is not valid modified UTF-7');
+  return { reference, pattern };
+}
+
+function joinReference(reference: string, pattern: string): string {
+  if (reference === '' || pattern.startsWith(HIERARCHY_DELIMITER)) return pattern;
+  return reference + pattern;
+}
+
+export const listCommand = defineCommand({
+  name: 'LIST',
+  states: AUTHENTICATED,
+  allowsExpunge: true,
+  parse: (args) => parsePattern(args, 'LIST reference pattern'),
+  async handle(session, { reference, pattern }) {
+    if (pattern === '') {
+      await session.sendUntagged([atom('LIST'), list([atom('\\Noselect')]), str(HIERARCHY_DELIMITER), str('')]);
+      return;
+    }
+    const matches = patternMatcher(joinReference(reference, pattern));
+    const entries = [...(await visibleEntries(session)).values()].filter((e) => matches(e.name));
+    entries.sort((a, b) => (sortKey(a.name) < sortKey(b.name) ? -1 : 1));
+    for (const entry of entries) await session.sendUntagged(listLine('LIST', entry));
+  },
+});
+
+export const lsub = defineCommand({
+  name: 'LSUB',
+  states: AUTHENTICATED,
+  allowsExpunge: true,
+  parse: (args) => parsePattern(args, 'LSUB reference pattern'),
+  async handle(session, { reference, pattern }) {
+    const full = joinReference(reference, pattern);
+    const matches = patternMatcher(full);
+    const visible = await visibleEntries(session);
+    const subscribed = (await session.store.listSubscriptions(session.user().address)).filter(
+      // A shared mailbox the user no longer belongs to is not shown (nor revealed).
+      (name) => !(name === SHARED_ROOT || name.startsWith(`${SHARED_ROOT}/`)) || visible.has(name),
+    );
+    const out = new Map<string, ListEntry>();
+    for (const name of subscribed) {
+      if (matches(name)) out.set(name, { name, attributes: [] });
+      // With "%", a parent of a subscribed name that is not itself subscribed shows as \Noselect.
+      const levels = name.split(HIERARCHY_DELIMITER);
+      for (let i = 1; i < levels.length; i++) {
+        const parent = levels.slice(0, i).join(HIERARCHY_DELIMITER);
+        if (!subscribed.includes(parent) && !out.has(parent) && matches(parent)) out.set(parent, { name: parent, attributes: ['\\Noselect'] });
+      }
+    }
+    const entries = [...out.values()].sort((a, b) => (sortKey(a.name) < sortKey(b.name) ? -1 : 1));
+    for (const entry of entries) await session.sendUntagged(listLine('LSUB', entry));
+  },
+});
+
+export const namespace = defineCommand({
+  name: 'NAMESPACE',
+  states: AUTHENTICATED,
+  allowsExpunge: true,
+  parse: (args) => expectCount(args, 0, 0, 'NAMESPACE'),
+  async handle(session) {
+    const personal = list([list([str(''), str(HIERARCHY_DELIMITER)])]);
+    const shared = list([list([str(`${SHARED_ROOT}${HIERARCHY_DELIMITER}`), str(HIERARCHY_DELIMITER)])]);
+    await session.sendUntagged([atom('NAMESPACE'), personal, nil, shared]);
+  },
+});

@@ -1,0 +1,197 @@
+/**
+ * The selected mailbox as one session sees it: the sequence-number <-> UID map (a typed array),
+ * the session's \Recent messages, and the changes other sessions (or delivery) made that this
+ * session has not reported yet. Changes are reported only at the moments RFC 3501 7.4.1 allows:
+ * flush() is told whether EXPUNGE responses may go out now.
+ */
+import { lowerBound } from '../sequence/index.js';
+import type { MailboxChange, MailboxId, Owner } from '../../store/types.js';
+import { atom, list, num, untagged, type ResponseValue } from '../protocol/encoder.js';
+
+export interface ViewInit {
+  mailboxId: MailboxId;
+  owner: Owner;
+  /** The name as the client sees it. */
+  name: string;
+  uidValidity: number;
+  readOnly: boolean;
+  uids: readonly number[];
+}
+
+/** What flush() needs from the store (claiming \Recent for newly reported messages). */
+export interface ViewStore {
+  claimRecent(mailboxId: MailboxId): Promise<readonly number[]>;
+}
+
+export class SelectedView {
+  readonly mailboxId: MailboxId;
+  readonly owner: Owner;
+  name: string;
+  readonly uidValidity: number;
+  readonly readOnly: boolean;
+  /** UIDs in sequence order; entries [0, length) are valid. */
+  private uids: Uint32Array;
+  private length: number;
+  readonly recent = new Set<number>();
+  /** The mailbox was deleted by someone else (RFC 2180 3.3: this session gets BYE). */
+  deleted = false;
+  /** The mailbox is being deleted by this very session: its own deletion notice is ignored. */
+  deletingSelf = false;
+
+  private readonly pendingNew = new Set<number>();
+  private readonly pendingExpunge = new Set<number>();
+  private readonly pendingFlags = new Map<number, { modseq: number; flags: string[] }>();
+  /** Flags this session already reported for a UID (by MODSEQ) since the last flush. */
+  private readonly reported = new Map<number, number>();
+
+  constructor(init: ViewInit) {
+    this.mailboxId = init.mailboxId;
+    this.owner = init.owner;
+    this.name = init.name;
+    this.uidValidity = init.uidValidity;
+    this.readOnly = init.readOnly;
+    this.uids = Uint32Array.from(init.uids);
+    this.length = init.uids.length;
+  }
+
+  /** Fills a freshly selected view with the mailbox's UIDs (ascending). */
+  load(uids: readonly number[]): void {
+    this.uids = Uint32Array.from(uids);
+    this.length = uids.length;
+    for (const uid of this.pendingNew) if (uid <= this.lastUid) this.pendingNew.delete(uid);
+  }
+
+  get count(): number {
+    return this.length;
+  }
+
+  /** The UIDs in sequence order (a view; do not keep across awaits that may flush). */
+  uidList(): Uint32Array {
+    return this.uids.subarray(0, this.length);
+  }
+
+  uidAt(seq: number): number | undefined {
+    return seq >= 1 && seq <= this.length ? this.uids[seq - 1] : undefined;
+  }
+
+  /** Sequence number of a UID, or 0 when it is not in the view. */
+  seqOf(uid: number): number {
+    const i = lowerBound(this.uidList(), uid);
+    return i < this.length && this.uids[i] === uid ? i + 1 : 0;
+  }
+
+  get lastUid(): number {
+    return this.length > 0 ? (this.uids[this.length - 1] as number) : 0;
+  }
+
+  /** True when the UID is known to be expunged but not yet reported. */
+  isPendingExpunge(uid: number): boolean {
+    return this.pendingExpunge.has(uid);
+  }
+
+  /** A change notice from the store (any time, also in the middle of a command). */
+  onChange(change: MailboxChange): void {
+    switch (change.kind) {
+      case 'append':
+        for (const uid of change.uids) if (uid > this.lastUid) this.pendingNew.add(uid);
+        return;
+      case 'expunge':
+        for (const uid of change.uids) this.pendingExpunge.add(uid);
+        return;
+      case 'flags':
+        for (const c of change.changes) {
+          const prev = this.pendingFlags.get(c.uid);
+          if (!prev || prev.modseq < c.modseq) this.pendingFlags.set(c.uid, { modseq: c.modseq, flags: c.flags });
+        }
+        return;
+      case 'deleted':
+        if (!this.deletingSelf) this.deleted = true;
+        return;
+      case 'renamed':
+        return;
+    }
+  }
+
+  /** This session appended or copied messages into the mailbox itself. */
+  noteAppended(uids: readonly number[]): void {
+    for (const uid of uids) if (uid > this.lastUid) this.pendingNew.add(uid);
+  }
+
+  /** This session expunged (or moved away) messages itself. */
+  noteExpunged(uids: readonly number[]): void {
+    for (const uid of uids) this.pendingExpunge.add(uid);
+  }
+
+  /** This session sent the flags of `uid` as of `modseq`; an older or equal notice is not repeated. */
+  noteReported(uid: number, modseq: number): void {
+    const prev = this.reported.get(uid);
+    if (prev === undefined || prev < modseq) this.reported.set(uid, modseq);
+  }
+
+  /** True when there is something flush() would report. */
+  hasPending(allowExpunge: boolean): boolean {
+    return this.pendingNew.size > 0 || this.pendingFlags.size > 0 || (allowExpunge && this.pendingExpunge.size > 0);
+  }
+
+  /**
+   * Applies pending changes to the view and returns the untagged responses announcing them:
+   * EXPUNGE (only when allowed), EXISTS and RECENT, then FETCH (FLAGS) for changed flags.
+   */
+  async flush(store: ViewStore, allowExpunge: boolean): Promise<Buffer[]> {
+    const out: Buffer[] = [];
+    if (allowExpunge && this.pendingExpunge.size > 0) {
+      // Highest sequence number first, so the numbers of those still to report do not shift.
+      const gone = [...this.pendingExpunge].sort((a, b) => b - a);
+      this.pendingExpunge.clear();
+      for (const uid of gone) {
+        this.pendingNew.delete(uid);
+        const seq = this.seqOf(uid);
+        if (seq === 0) continue;
+        this.uids.copyWithin(seq - 1, seq, this.length);
+        this.length -= 1;
+        this.recent.delete(uid);
+        this.pendingFlags.delete(uid);
+        out.push(untagged([num(seq), atom('EXPUNGE')]));
+      }
+    }
+    if (this.pendingNew.size > 0) {
+      const fresh = [...this.pendingNew].filter((uid) => uid > this.lastUid && !this.pendingExpunge.has(uid)).sort((a, b) => a - b);
+      this.pendingNew.clear();
+      if (fresh.length > 0) {
+        this.grow(fresh.length);
+        for (const uid of fresh) this.uids[this.length++] = uid;
+        if (!this.readOnly) {
+          for (const uid of await store.claimRecent(this.mailboxId)) if (this.seqOf(uid) > 0) this.recent.add(uid);
+        }
+        out.push(untagged([num(this.length), atom('EXISTS')]));
+        out.push(untagged([num(this.recent.size), atom('RECENT')]));
+      }
+    }
+    if (this.pendingFlags.size > 0) {
+      const changes = [...this.pendingFlags].sort((a, b) => a[0] - b[0]);
+      this.pendingFlags.clear();
+      for (const [uid, change] of changes) {
+        const seq = this.seqOf(uid);
+        const seen = this.reported.get(uid);
+        if (seq === 0 || this.pendingExpunge.has(uid) || (seen !== undefined && seen >= change.modseq)) continue;
+        out.push(untagged([num(seq), atom('FETCH'), list([atom('FLAGS'), this.flagList(uid, change.flags)])]));
+      }
+    }
+    this.reported.clear();
+    return out;
+  }
+
+  /** A FLAGS list for a message of this view (adds \Recent when the session holds it). */
+  flagList(uid: number, flags: readonly string[]): ResponseValue {
+    const items = flags.map((f) => atom(f));
+    if (this.recent.has(uid)) items.push(atom('\\Recent'));
+    return list(items);
+  }
+
+  private grow(extra: number): void {
+    if (this.length + extra <= this.uids.length) return;
+    const next = new Uint32Array(Math.max(this.length + extra, Math.ceil(this.uids.length * 1.5) + 16));
+    next.set(this.uids.subarray(0, this.length));
+    this.uids = next;
+  }
+}
