@@ -73,6 +73,14 @@ export class Pop3Connection {
     return this.closedPromise;
   }
 
+  /**
+   * The inactivity timer measures the client's silence, so it is off while the server works on
+   * a command (a slow login or store call is not the client idling) and restarts afterwards.
+   */
+  setBusy(busy: boolean): void {
+    if (!this.isClosed) this.socket.setTimeout(busy ? 0 : this.options.idleTimeoutMs);
+  }
+
   setMaxLineBytes(bytes: number): void {
     this.reader.setMaxLineBytes(bytes);
   }
@@ -102,6 +110,8 @@ export class Pop3Connection {
   async write(bytes: Buffer): Promise<void> {
     if (this.isClosed || this.socket.destroyed) throw new ConnectionClosedError();
     if (this.socket.write(bytes)) return;
+    // Waiting on the client to read: a client that stops reading is idle too.
+    this.socket.setTimeout(this.options.idleTimeoutMs);
     await new Promise<void>((resolve) => {
       this.drainWaiters.push(resolve);
       this.socket.once('drain', () => this.wakeDrainWaiters());

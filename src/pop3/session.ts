@@ -93,7 +93,9 @@ export class Pop3Session implements Pop3SessionApi {
         if (this.connection.idleTimedOut) this.logger.info({ user: this.userAddress() }, 'pop3 auto-logout after inactivity');
         return;
       }
+      this.connection.setBusy(true);
       const accepted = event.kind === 'line' ? await this.dispatch(event.line) : await this.reject('Line too long');
+      this.connection.setBusy(false);
       this.badCommands = accepted ? 0 : this.badCommands + 1;
       if (this.badCommands >= maxBad) {
         await this.err('Too many bad commands; closing the connection');
