@@ -52,7 +52,8 @@ export async function* readMbox(path: string): AsyncGenerator<MboxMessage> {
     const takeLine = function* (line: Buffer): Generator<MboxMessage> {
       const head = line.subarray(0, Math.min(line.length, 512)).toString('latin1');
       const from = head.startsWith('From ') ? FROM_LINE.exec(head.replace(/\r?\n$/, '')) : null;
-      if (from) {
+      // A separator ends in a date; an unquoted "From " line inside a body (old mboxo files) does not.
+      if (from && parseFromLineDate(from[2] ?? '') !== null) {
         const done = finish();
         if (done) yield done;
         current = { sender: from[1] ?? '', date: parseFromLineDate(from[2] ?? '') };
