@@ -51,6 +51,8 @@ function replyText(reason: string): string {
 export class MailSortEngine {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly cacheSize: number;
+  /** Files parsed and plans answered from the parse cache (for metrics and tests). */
+  readonly stats = { parses: 0, cacheHits: 0 };
 
   constructor(private readonly deps: MailSortDeps) {
     this.cacheSize = deps.cacheSize ?? 5000;
@@ -89,9 +91,11 @@ export class MailSortEngine {
       // Refresh its place in the least-recently-used order.
       this.cache.delete(key);
       this.cache.set(key, cached);
+      this.stats.cacheHits++;
       return cached;
     }
     const parsed = parseFilter(file.text);
+    this.stats.parses++;
     const entry: CacheEntry = parsed.ok
       ? { version: file.version, ok: true, filter: compileFilter(parsed.tree) }
       : { version: file.version, ok: false, errors: parsed.errors };

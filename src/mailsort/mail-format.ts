@@ -28,8 +28,9 @@ export function encodeWords(text: string): string[] {
   const words: string[] = [];
   let chunk = '';
   for (const ch of text) {
-    // 45 bytes of UTF-8 make 60 characters of base64: "=?UTF-8?B?" + 60 + "?=" = 72.
-    if (Buffer.byteLength(chunk + ch) > 45) {
+    // 39 bytes of UTF-8 make 52 characters of base64: "=?UTF-8?B?" + 52 + "?=" = 64, which
+    // leaves room for a field name such as "Subject: " within 78 characters.
+    if (Buffer.byteLength(chunk + ch) > 39) {
       words.push(chunk);
       chunk = '';
     }

@@ -127,7 +127,7 @@ export function buildVacationReply(input: VacationReplyInput): Buffer {
   const body = textBody(settings.body ?? '');
   let head = '';
   head += headerLine('From', formatMailbox(input.from.name, input.from.address), { structured: true });
-  head += headerLine('To', `<${normalizeAddress(input.to)}>`, { structured: true });
+  head += headerLine('To', `<${input.to.trim().replace(/^<(.*)>$/, '$1').trim()}>`, { structured: true });
   head += headerLine('Subject', subject);
   head += headerLine('Date', formatRfc5322Date(input.now));
   head += headerLine('Message-ID', newMessageId(input.hostname, input.now), { structured: true });
