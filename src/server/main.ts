@@ -40,6 +40,7 @@ export async function startServer(config: Config, options: { logger?: Logger; pr
     throw err;
   }
   logger.info({ event: 'start', addresses }, 'msgstore started');
+  print(`msgstore: ready (data in ${paths.dataDir})`);
 
   let stopping: Promise<void> | undefined;
   return {
