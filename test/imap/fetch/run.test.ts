@@ -1,4 +1,8 @@
 import { test, describe } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../../../src/store/index.js';
 import assert from 'node:assert/strict';
 import type { ImapValue } from '../../../src/imap/protocol/types.js';
 import { indexMessage } from '../../../src/mime/index.js';
@@ -88,5 +92,38 @@ describe('fetchMessages', () => {
     const second = await collect(fetchMessages(new FakeStore(new Set([1, 3])), MAILBOX, withIndex, targets([1, 2, 3]), { uidCommand: false }));
     assert.equal(second.lines.length, 2);
     assert.deepEqual(second.result.missing, [2]);
+  });
+});
+
+describe('fetchMessages over the SQLite store', () => {
+  test('BODY[], BODY[1], ENVELOPE and RFC822.SIZE from stored messages; expunged ones reported', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'msgstore-fetch-'));
+    const store = await openStore({ dataDir: join(work, 'data') });
+    try {
+      const owner = { kind: 'user', address: 'bob@example.com' } as const;
+      await store.addUser({ address: owner.address, passwordHash: 'unused' });
+      const box = (await store.findMailbox(owner, 'INBOX')) ?? (await store.createMailbox(owner, 'INBOX'));
+      const raws = [1, 2, 3].map(raw);
+      for (const r of raws) await store.appendMessage(box.id, r, { flags: ['\\Flagged'] });
+      const metas = await store.listMessages(box.id);
+      await store.removeMessages(box.id, [metas[1]!.uid]);
+      const request = parseFetchItems([
+        list(atom('RFC822.SIZE'), atom('ENVELOPE'), { type: 'atom', value: 'BODY.PEEK', section: [] }, { type: 'atom', value: 'BODY.PEEK', section: [atom('1')] }),
+      ]);
+      const { lines, result } = await collect(
+        fetchMessages(store, box.id, request, metas.map((meta, i) => ({ seq: i + 1, meta })), { uidCommand: true }),
+      );
+      assert.deepEqual(result.missing, [metas[1]!.uid]);
+      assert.equal(lines.length, 2);
+      const first = raws[0]!.toString();
+      assert.equal(
+        lines[0],
+        `* 1 FETCH (UID ${metas[0]!.uid} RFC822.SIZE ${raws[0]!.length} ENVELOPE (NIL "message 1" (("" NIL "a" "example.com")) (("" NIL "a" "example.com")) (("" NIL "a" "example.com")) NIL NIL NIL NIL NIL) BODY[] {${first.length}}\r\n${first} BODY[1] {8}\r\nBody 1\r\n)\r\n`.replace(/\(\(""/g, '((NIL'),
+      );
+      assert.match(lines[1] as string, /^\* 3 FETCH \(UID 3 RFC822\.SIZE /);
+    } finally {
+      await store.close();
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 });

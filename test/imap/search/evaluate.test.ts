@@ -1,17 +1,11 @@
-import { test, describe } from 'node:test';
+import { test, describe, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ImapValue } from '../../../src/imap/protocol/types.js';
-import { indexMessage } from '../../../src/mime/index.js';
-import {
-  asMailboxId,
-  asModSeq,
-  asUid,
-  type MailboxId,
-  type MessageDetail,
-  type MessageMeta,
-  type TextSearchTarget,
-  type Uid,
-} from '../../../src/store/types.js';
+import { openStore } from '../../../src/store/index.js';
+import type { MailboxId, MessageMeta, Owner, Store, TextSearchTarget, Uid } from '../../../src/store/types.js';
 import {
   parseSearchCommand,
   evaluateSearch,
@@ -20,7 +14,7 @@ import {
   type SearchStore,
 } from '../../../src/imap/search/index.js';
 
-interface FakeMessage {
+interface MessageSpec {
   uid: number;
   flags?: string[];
   internalDate: Date;
@@ -28,73 +22,28 @@ interface FakeMessage {
   body: string;
 }
 
-/** Builds MessageDetail records (indexed as the store would) and raw bytes for a fake store. */
-function build(spec: FakeMessage): { detail: MessageDetail; raw: Buffer } {
-  const headerText = spec.headers.map(([n, v]) => `${n}: ${v}\r\n`).join('') + '\r\n';
-  const raw = Buffer.from(headerText + spec.body, 'utf8');
-  return {
-    raw,
-    detail: {
-      uid: asUid(spec.uid),
-      modseq: asModSeq(1),
-      flags: spec.flags ?? [],
-      internalDate: spec.internalDate,
-      size: raw.length,
-      index: indexMessage(raw),
+const rawOf = (spec: MessageSpec): Buffer =>
+  Buffer.from(spec.headers.map(([n, v]) => `${n}: ${v}\r\n`).join('') + '\r\n' + spec.body, 'utf8');
+
+/** The real store's search methods, with every call recorded (to check candidate narrowing). */
+function recording(store: Store, mailboxId: MailboxId): { wrapped: SearchStore; calls: Array<{ method: string; uids?: readonly number[] }> } {
+  const calls: Array<{ method: string; uids?: readonly number[] }> = [];
+  const wrapped: SearchStore = {
+    searchText(mailbox: MailboxId, target: TextSearchTarget, needle: string, uids?: readonly Uid[]) {
+      assert.equal(mailbox, mailboxId);
+      calls.push(uids === undefined ? { method: 'searchText' } : { method: 'searchText', uids: [...uids] });
+      return store.searchText(mailbox, target, needle, uids);
+    },
+    getMessageDetails(mailbox: MailboxId, uids: readonly Uid[]) {
+      calls.push({ method: 'getMessageDetails', uids: [...uids] });
+      return store.getMessageDetails(mailbox, uids);
+    },
+    readMessage(mailbox: MailboxId, uid: Uid, range?: { start: number; end: number }) {
+      calls.push({ method: 'readMessage', uids: [uid] });
+      return store.readMessage(mailbox, uid, range);
     },
   };
-}
-
-class FakeStore implements SearchStore {
-  readonly calls: Array<{ method: string; uids?: readonly number[] }> = [];
-  private readonly messages = new Map<number, { detail: MessageDetail; raw: Buffer }>();
-
-  constructor(
-    readonly mailboxId: MailboxId,
-    specs: FakeMessage[],
-  ) {
-    for (const spec of specs) this.messages.set(spec.uid, build(spec));
-  }
-
-  metas(): MessageMeta[] {
-    return [...this.messages.values()].map(({ detail }) => {
-      const { index: _index, ...meta } = detail;
-      return meta;
-    });
-  }
-
-  async searchText(mailbox: MailboxId, target: TextSearchTarget, needle: string, uids?: readonly Uid[]): Promise<Uid[]> {
-    assert.equal(mailbox, this.mailboxId);
-    this.calls.push(uids === undefined ? { method: 'searchText' } : { method: 'searchText', uids });
-    const lower = needle.toLowerCase();
-    const out: Uid[] = [];
-    for (const { detail, raw } of this.messages.values()) {
-      if (uids !== undefined && !uids.includes(detail.uid)) continue;
-      const h = detail.index.headers;
-      const body = raw.subarray(detail.index.root.body.start).toString('utf8');
-      const hay =
-        target === 'body' ? body : target === 'text' ? raw.toString('utf8') : h[target as 'subject' | 'from' | 'to' | 'cc' | 'bcc'];
-      if (hay.toLowerCase().includes(lower)) out.push(detail.uid);
-    }
-    return out;
-  }
-
-  async getMessageDetails(mailbox: MailboxId, uids: readonly Uid[]): Promise<MessageDetail[]> {
-    assert.equal(mailbox, this.mailboxId);
-    this.calls.push({ method: 'getMessageDetails', uids });
-    return uids.flatMap((u) => {
-      const m = this.messages.get(u);
-      return m ? [m.detail] : [];
-    });
-  }
-
-  async readMessage(mailbox: MailboxId, uid: Uid, range?: { start: number; end: number }): Promise<Buffer> {
-    assert.equal(mailbox, this.mailboxId);
-    this.calls.push({ method: 'readMessage', uids: [uid] });
-    const m = this.messages.get(uid);
-    assert.ok(m, `no message ${uid}`);
-    return range ? m.raw.subarray(range.start, range.end) : m.raw;
-  }
+  return { wrapped, calls };
 }
 
 const atom = (value: string): ImapValue => ({ type: 'atom', value });
@@ -118,8 +67,7 @@ function criteria(text: string): ImapValue[] {
 // Internal dates at local noon, so the day is the same in any server time zone.
 const localNoon = (y: number, m: number, d: number) => new Date(y, m - 1, d, 12, 0, 0);
 
-const MAILBOX = asMailboxId(7);
-const SPECS: FakeMessage[] = [
+const SPECS: MessageSpec[] = [
   {
     uid: 3,
     flags: ['\\Seen', '\\Answered'],
@@ -174,9 +122,40 @@ const SPECS: FakeMessage[] = [
   },
 ];
 
-function context(recent: number[] = [12]): { ctx: SearchContext; store: FakeStore } {
-  const store = new FakeStore(MAILBOX, SPECS);
-  return { store, ctx: { store, mailboxId: MAILBOX, messages: store.metas(), recentUids: new Set(recent) } };
+let work = '';
+let store: Store;
+let mailboxId: MailboxId;
+let messages: MessageMeta[] = [];
+
+before(async () => {
+  work = mkdtempSync(join(tmpdir(), 'msgstore-search-'));
+  store = await openStore({ dataDir: join(work, 'data') });
+  const owner: Owner = { kind: 'user', address: 'alice@example.com' };
+  await store.addUser({ address: owner.address, passwordHash: 'unused' });
+  mailboxId = ((await store.findMailbox(owner, 'INBOX')) ?? (await store.createMailbox(owner, 'INBOX'))).id;
+  // UIDs with gaps: fillers take the missing UIDs and are removed again.
+  const last = Math.max(...SPECS.map((m) => m.uid));
+  const fillers: Uid[] = [];
+  for (let uid = 1; uid <= last; uid++) {
+    const spec = SPECS.find((m) => m.uid === uid);
+    const raw = spec ? rawOf(spec) : Buffer.from(`Subject: filler ${uid}\r\n\r\nfiller\r\n`);
+    const result = await store.appendMessage(mailboxId, raw, spec ? { flags: spec.flags ?? [], internalDate: spec.internalDate } : {});
+    assert.equal(result.uid, uid);
+    if (!spec) fillers.push(result.uid);
+  }
+  await store.removeMessages(mailboxId, fillers);
+  messages = await store.listMessages(mailboxId);
+  assert.deepEqual(messages.map((m) => m.uid), SPECS.map((m) => m.uid));
+});
+
+after(async () => {
+  await store.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+function context(recent: number[] = [12]): { ctx: SearchContext; store: { calls: Array<{ method: string; uids?: readonly number[] }> } } {
+  const { wrapped, calls } = recording(store, mailboxId);
+  return { store: { calls }, ctx: { store: wrapped, mailboxId, messages, recentUids: new Set(recent) } };
 }
 
 async function search(text: string, recent?: number[]): Promise<number[]> {
@@ -248,8 +227,7 @@ describe('evaluateSearch: in-memory keys', () => {
   });
 
   test('an empty view matches nothing', async () => {
-    const store = new FakeStore(MAILBOX, []);
-    const ctx: SearchContext = { store, mailboxId: MAILBOX, messages: [], recentUids: new Set() };
+    const ctx: SearchContext = { ...context().ctx, messages: [] };
     assert.deepEqual(await evaluateSearch(parseSearchCommand(criteria('OR * UID 1:*')).key, ctx), []);
     assert.deepEqual(await evaluateSearch(parseSearchCommand(criteria('SUBJECT report')).key, ctx), []);
   });
