@@ -87,17 +87,20 @@ function parseItem(value: ImapValue): FetchItem {
   throw new ImapSyntaxError(`Unknown FETCH data item: ${atom.value}`);
 }
 
+/** Items with the same key produce the same response data (BODY.PEEK[x] answers as BODY[x]). */
 function itemKey(item: FetchItem): string {
   if (item.kind !== 'SECTION') return item.kind;
   const s = item.section;
   const partial = item.partial ? `<${item.partial.offset}.${item.partial.length}>` : '';
-  return `${item.peek ? 'P' : 'B'}[${s.path.join('.')}|${s.text}|${(s.fields ?? []).join(' ').toUpperCase()}]${partial}`;
+  return `[${s.path.join('.')}|${s.text}|${(s.fields ?? []).join(' ').toUpperCase()}]${partial}`;
 }
 
 function summarise(items: FetchItem[], macro?: FetchMacro): FetchRequest {
   const seen = new Set<string>();
   const unique: FetchItem[] = [];
+  let peekedOnly = true;
   for (const item of items) {
+    if (item.kind === 'SECTION' && !item.peek) peekedOnly = false;
     const key = itemKey(item);
     if (seen.has(key)) continue;
     seen.add(key);
@@ -112,6 +115,8 @@ function summarise(items: FetchItem[], macro?: FetchMacro): FetchRequest {
     hasUid: false,
   };
   if (macro !== undefined) request.macro = macro;
+  // A dropped BODY[x] duplicate of a kept BODY.PEEK[x] still sets \Seen.
+  if (!peekedOnly) request.setsSeen = true;
   for (const item of unique) {
     switch (item.kind) {
       case 'FLAGS':

@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImapAtom, ImapValue } from '../../../src/imap/protocol/types.js';
+import { parseFramedCommand } from '../../../src/imap/protocol/grammar.js';
 import { parseFetchItems, formatSection, ImapSyntaxError, type FetchItem } from '../../../src/imap/fetch/index.js';
 
 const atom = (value: string): ImapValue => ({ type: 'atom', value });
@@ -56,6 +57,26 @@ describe('parseFetchItems: macros and simple items', () => {
     assert.deepEqual(kinds(r.items), ['UID', 'FLAGS', 'SECTION']);
     assert.equal(r.hasFlags, true);
     assert.equal(r.hasUid, true);
+  });
+
+  test('BODY[x] and BODY.PEEK[x] give one response item, and \\Seen is still set', () => {
+    const r = parseFetchItems([list(body('BODY.PEEK', [atom('TEXT')]), body('BODY', [atom('TEXT')]))]);
+    assert.equal(r.items.length, 1);
+    assert.equal(r.setsSeen, true);
+    assert.equal(parseFetchItems([list(body('BODY.PEEK', [atom('TEXT')]), body('BODY', [atom('TEXT')], { offset: 0, length: 5 }))]).items.length, 2);
+  });
+
+  test('reads what the command parser produces', () => {
+    const command = parseFramedCommand({
+      segments: [Buffer.from('a1 UID FETCH 1:* (UID body.peek[1.2.HEADER.FIELDS (From "To")]<0.100> BODY[] RFC822.SIZE)')],
+      literals: [],
+    });
+    assert.deepEqual(parseFetchItems(command.args.slice(1)).items, [
+      { kind: 'UID' },
+      { kind: 'SECTION', peek: true, section: { path: [1, 2], text: 'HEADER.FIELDS', fields: ['From', 'To'] }, partial: { offset: 0, length: 100 } },
+      { kind: 'SECTION', peek: false, section: { path: [], text: '' } },
+      { kind: 'RFC822.SIZE' },
+    ]);
   });
 });
 

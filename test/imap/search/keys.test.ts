@@ -1,6 +1,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ImapValue } from '../../../src/imap/protocol/types.js';
+import { parseFramedCommand } from '../../../src/imap/protocol/grammar.js';
 import {
   parseSearchKeys,
   parseSearchCommand,
@@ -190,5 +191,35 @@ describe('parseSearchCommand', () => {
     assert.throws(() => parseSearchCommand([atom('CHARSET'), atom('KOI8-R'), atom('ALL')]), BadCharsetError);
     assert.throws(() => parseSearchCommand([atom('CHARSET')]), ImapSyntaxError);
     assert.throws(() => parseSearchCommand([atom('CHARSET'), atom('UTF-8')]), ImapSyntaxError);
+  });
+});
+
+describe('with the command parser', () => {
+  test('reads what the command parser produces', () => {
+    const command = parseFramedCommand({
+      segments: [Buffer.from('a1 SEARCH CHARSET UTF-8 OR (FROM smith SINCE 1-Feb-1994) NOT 1:5 SUBJECT NIL HEADER X-Foo ""')],
+      literals: [],
+    });
+    assert.deepEqual(parseSearchCommand(command.args), {
+      charset: 'UTF-8',
+      key: {
+        type: 'and',
+        keys: [
+          {
+            type: 'or',
+            left: {
+              type: 'and',
+              keys: [
+                { type: 'text', target: 'from', value: 'smith' },
+                { type: 'date', field: 'internal', op: 'since', day: dayNumber(1994, 2, 1) },
+              ],
+            },
+            right: { type: 'not', key: { type: 'seq', set: [{ from: 1, to: 5 }] } },
+          },
+          { type: 'text', target: 'subject', value: 'NIL' },
+          { type: 'header', name: 'X-Foo', value: '' },
+        ],
+      },
+    });
   });
 });
