@@ -93,6 +93,20 @@ export class RawPop3Client {
     this.socket.destroy();
   }
 
+  /** Stops reading from the socket (a stalled client); close is still noticed. */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
+  /** Bytes received and not yet read by a read call. */
+  get bufferedBytes(): number {
+    return this.buffer.length;
+  }
+
   private listen(socket: net.Socket): void {
     socket.on('data', (chunk: Buffer) => {
       this.buffer = Buffer.concat([this.buffer, chunk]);

@@ -106,6 +106,29 @@ describe('POP3 sessions', () => {
     }
   });
 
+  test('a client that stops reading during RETR is logged out and its lock released', async () => {
+    const f = await startPop3({}, { idleTimeoutMs: 400 });
+    try {
+      await f.addUser('stall@example.com', 'pw');
+      // Bigger than the socket buffers on both sides, so the server's writes must wait.
+      await f.deliver('stall@example.com', 'Subject: big\r\n\r\n' + `${'y'.repeat(98)}\r\n`.repeat(160_000));
+      const { client, answer } = await login(f.port, 'stall@example.com');
+      assert.match(answer, /^\+OK/);
+      client.pauseReading();
+      client.write('RETR 1\r\n');
+      // Well past the idle time; then read what was sent before the server gave up.
+      await new Promise((r) => setTimeout(r, 1500));
+      client.resumeReading();
+      await client.waitClosed(5000);
+      assert.ok(client.bufferedBytes < 160_000 * 100, 'the message was cut off');
+      const again = await login(f.port, 'stall@example.com');
+      assert.match(again.answer, /^\+OK stall@example.com has 1 messages/);
+      again.client.close();
+    } finally {
+      await f.cleanup();
+    }
+  });
+
   test('the configured idle time is used, and never below 10 minutes', async () => {
     const { configSchema } = await import('../../src/config/schema.js');
     assert.equal(configSchema.parse({}).timers.pop3IdleSeconds, 1800);
