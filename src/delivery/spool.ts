@@ -36,8 +36,9 @@ interface RetryState {
 export class SpoolAgent {
   private watcher: FSWatcher | null = null;
   private timer: NodeJS.Timeout | null = null;
-  private running: Promise<void> | null = null;
-  private rescan = false;
+  /** The last pass queued; passes never overlap, so no file is handled twice at once. */
+  private tail: Promise<void> = Promise.resolve();
+  private queued = false;
   private stopped = true;
   private readonly retries = new Map<string, RetryState>();
 
@@ -72,32 +73,24 @@ export class SpoolAgent {
     this.watcher = null;
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
-    await this.running;
+    await this.tail;
   }
 
-  /** Scan soon (coalesces many notifications into one pass). */
+  /** Scan soon. Passes run one at a time; many notifications while one waits make one pass. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) {
-      this.rescan = true;
-      return;
-    }
-    this.running = this.loop().finally(() => {
-      this.running = null;
-    });
+    if (this.stopped || this.queued) return;
+    this.queued = true;
+    this.tail = this.tail.then(async () => {
+      this.queued = false;
+      if (!this.stopped) await this.pass();
+    }).catch((err: unknown) => this.options.logger.error({ err }, 'spool: pass failed'));
   }
 
-  /** One full pass now; resolves when every file found was handled (for tests and tools). */
+  /** One full pass now (after any pass under way); resolves when every file found was handled. */
   async scanOnce(): Promise<void> {
-    while (this.running) await this.running;
-    await this.pass();
-  }
-
-  private async loop(): Promise<void> {
-    do {
-      this.rescan = false;
-      await this.pass();
-    } while (this.rescan && !this.stopped);
+    const pass = this.tail.then(() => this.pass());
+    this.tail = pass.catch(() => undefined);
+    await pass;
   }
 
   private async pass(): Promise<void> {
