@@ -8,6 +8,8 @@
  * multipart/message entities become application/octet-stream leaves) and the entity count at
  * MAX_PARTS (further siblings are left out). A multipart without a boundary parameter, or whose
  * boundary never appears, becomes a text/plain leaf so the client can still show its bytes.
+ * Only message/rfc822 is encapsulated: RFC 3501's grammar has no envelope for message/global,
+ * which is therefore an ordinary leaf.
  */
 import { DelimiterScanner, type Delimiter } from './delimiters.js';
 import { ForwardSearch } from './forward-search.js';
@@ -167,7 +169,7 @@ function parseEntity(ctx: ParseContext, start: number, depth: number, fallback: 
     if (!boundary || cutBy) return plainText();
     return parseMultipart(ctx, start, headerEnd, depth, ct, boundary, headers, headerLfs) ?? plainText();
   }
-  if (ct.type === 'message' && (ct.subtype === 'rfc822' || ct.subtype === 'global')) {
+  if (ct.type === 'message' && ct.subtype === 'rfc822') {
     const cte = transferEncodingOf(headers);
     const identity = cte === '' || cte === '7bit' || cte === '8bit' || cte === 'binary';
     if (depth >= MAX_DEPTH || !identity || cutBy || ctx.partCount >= MAX_PARTS) return octetStream();

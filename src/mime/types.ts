@@ -20,7 +20,7 @@ export interface MimePart {
   subtype: string;
   /** Children of a multipart, in order (section numbers 1..n). */
   parts?: MimePart[];
-  /** For message/rfc822 (and message/global): the encapsulated message's top-level entity. */
+  /** For message/rfc822: the encapsulated message's top-level entity. */
   message?: MimePart;
 }
 
@@ -38,6 +38,10 @@ export interface SearchHeaders {
   date: number | null;
 }
 
+/**
+ * envelope, bodyStructure and body are sent as the UTF-8 bytes of the string
+ * (Buffer.from(s, 'utf8')): literals inside them ({n}) count UTF-8 bytes.
+ */
 export interface MessageIndex {
   /** IMAP ENVELOPE, a parenthesised list ready to send (RFC 3501 7.4.2). */
   envelope: string;
