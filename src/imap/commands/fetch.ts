@@ -4,8 +4,7 @@
  * the responses with backpressure. Messages expunged by another session but not yet reported
  * are left out and the command ends with NO (RFC 2180 4.1.2).
  */
-import { buildFetchResponse, parseFetchItems } from '../fetch/index.js';
-import type { MessageDetail, MessageMeta, Uid } from '../../store/types.js';
+import { fetchMessages, parseFetchItems } from '../fetch/index.js';
 import type { Completion } from '../session/errors.js';
 import { SELECTED } from '../session/state.js';
 import { sequenceSet } from './args.js';
@@ -35,29 +34,24 @@ export const fetch = defineCommand({
         view.noteReported(change.uid, change.modseq);
       }
     }
-    let missing = 0;
-    for (let i = 0; i < uids.length; i += BATCH) {
-      const batch = uids.slice(i, i + BATCH);
-      const loaded: (MessageMeta | MessageDetail)[] = request.needsIndex
-        ? await store.getMessageDetails(view.mailboxId, batch)
-        : await store.listMessages(view.mailboxId, batch);
-      const byUid = new Map<number, MessageMeta | MessageDetail>(loaded.map((m) => [m.uid, m]));
-      for (const uid of batch) {
-        const msg = byUid.get(uid);
-        const seq = view.seqOf(uid);
-        if (!msg || seq === 0) {
-          missing += 1;
-          continue;
-        }
-        const source = { read: (range?: { start: number; end: number }) => store.readMessage(view.mailboxId, uid as Uid, range) };
-        const parts = await buildFetchResponse(seq, request, msg, source, {
-          uidCommand: command.uid,
-          recent: view.recent.has(uid),
-          includeFlags: seenNow.has(uid),
-        });
-        await session.send(parts);
-        if (request.hasFlags || seenNow.has(uid)) view.noteReported(uid, msg.modseq);
+    const metas = await store.listMessages(view.mailboxId, uids);
+    const targets = metas.map((meta) => ({ seq: view.seqOf(meta.uid), meta })).filter((t) => t.seq > 0);
+    let missing = uids.length - targets.length;
+    const run = fetchMessages(store, view.mailboxId, request, targets, {
+      uidCommand: command.uid,
+      recentUids: view.recent,
+      flagsChanged: seenNow,
+      batchSize: BATCH,
+    });
+    for (let step = await run.next(); ; step = await run.next()) {
+      if (step.done) {
+        missing += step.value.missing.length;
+        break;
       }
+      await session.send(step.value);
+    }
+    if (request.hasFlags || seenNow.size > 0) {
+      for (const t of targets) if (request.hasFlags || seenNow.has(t.meta.uid)) view.noteReported(t.meta.uid, t.meta.modseq);
     }
     if (missing > 0) return { status: 'NO', code: 'EXPUNGEISSUED', text: 'Some of the requested messages no longer exist' };
   },
