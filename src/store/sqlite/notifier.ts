@@ -118,12 +118,13 @@ export class NotifySender {
     const socket = this.socket;
     this.socket = null;
     if (!socket) return;
+    // Keep the process alive until the queued notices have left (or the bound runs out).
+    socket.ref();
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         socket.destroy();
         resolve();
       }, timeoutMs);
-      timer.unref();
       const finish = (): void => {
         clearTimeout(timer);
         resolve();
