@@ -63,7 +63,7 @@ function fieldName(line: Buffer): string | null {
   const colon = line.indexOf(0x3a);
   if (colon <= 0) return null;
   const name = line.toString('latin1', 0, colon).trimEnd();
-  return name === '' || /[\s]/.test(name) ? null : name.toLowerCase();
+  return name === '' ? null : name.toLowerCase();
 }
 
 /**
@@ -87,7 +87,8 @@ export function filterHeaderFields(header: Buffer, fields: string[], exclude: bo
       end = next === -1 ? header.length : next + 1;
     }
     const name = fieldName(header.subarray(pos, lineEnd));
-    if (name !== null && wanted.has(name) !== exclude) {
+    // A line that is no field is never "named", so only HEADER.FIELDS.NOT keeps it.
+    if (name === null ? exclude : wanted.has(name) !== exclude) {
       out.push(header.subarray(pos, end));
       if (header[end - 1] !== LF) out.push(CRLF);
     }
