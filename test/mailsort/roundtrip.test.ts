@@ -72,7 +72,7 @@ const CORPUS: [string, string][] = [
 /** Rules and vacation without the source-only detail (how a size was written). */
 function meaning(tree: FilterTree): unknown {
   const dropText = (t: RuleTest): RuleTest => (t.kind === 'size' ? { ...t, text: '' } : t);
-  return tree.items.flatMap((i) => {
+  return tree.items.flatMap((i): unknown[] => {
     if (i.kind === 'rule') {
       const c = i.rule.condition;
       return [{ ...i.rule, condition: c.kind === 'always' ? c : { ...c, tests: c.tests.map(dropText) } }];
