@@ -63,6 +63,7 @@ describe('POP3 deletions seen by an IMAP session', () => {
       await client.mailboxClose().catch(() => undefined);
       await idling.catch(() => undefined);
       const status = await client.status('INBOX', { messages: true, unseen: true });
+      assert.ok(status, 'STATUS answered');
       assert.equal(status.messages, 3);
       // Messages 1, 4 and 5 are left; only 4 was retrieved.
       assert.equal(status.unseen, 2);
