@@ -54,6 +54,13 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream = proces
     stderr.write(`msgstore: ${err.message}\n`);
     return EXIT.CONFIG;
   }
+  const sys = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (sys?.syscall === 'listen' && (sys.code === 'EADDRINUSE' || sys.code === 'EACCES' || sys.code === 'EADDRNOTAVAIL')) {
+    const where = sys.port === undefined ? String(sys.address ?? '') : `${sys.address ?? ''}:${sys.port}`;
+    const why = sys.code === 'EADDRINUSE' ? 'the address is in use (EADDRINUSE)' : sys.code === 'EACCES' ? 'permission denied (EACCES; ports below 1024 need root)' : 'the address is not available here (EADDRNOTAVAIL)';
+    stderr.write(`msgstore: cannot listen on ${where}: ${why}\n`);
+    return EXIT.CANTCREAT;
+  }
   stderr.write(`msgstore: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   return EXIT.SOFTWARE;
 }

@@ -11,6 +11,7 @@ import { LoginThrottle } from '../auth/throttle.js';
 import type { Config } from '../config/schema.js';
 import { ConnectionLimits } from '../net/limits.js';
 import { TlsProvider } from '../net/tls.js';
+import { MaildropLocks } from '../pop3/locks.js';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
 
@@ -22,6 +23,8 @@ export interface ServerContext {
   auth: Authenticator;
   throttle: LoginThrottle;
   limits: ConnectionLimits;
+  /** Who has which maildrop open (POP3 exclusivity, and the strict IMAP/POP3 mode). */
+  maildropLocks: MaildropLocks;
   hostname: string;
 }
 
@@ -68,6 +71,7 @@ export async function createServerContext(config: Config, logger: Logger): Promi
       auth: new Authenticator(store, throttle, logger),
       throttle,
       limits: new ConnectionLimits(config.limits),
+      maildropLocks: new MaildropLocks(),
       hostname,
     };
   } catch (err) {

@@ -29,7 +29,8 @@ export async function startServer(config: Config, options: { logger?: Logger; pr
       started.push(service);
       for (const address of bound) {
         addresses.push(address);
-        print(`msgstore: ${address.service} listening on ${address.host}:${address.port}`);
+        // A unix socket has a path and no port.
+        print(`msgstore: ${address.service} listening on ${address.host.includes('/') ? address.host : `${address.host}:${address.port}`}`);
       }
     }
     await built.afterStart();

@@ -1,8 +1,18 @@
 /**
- * Which services `msgstore serve` runs, built from the configuration. Each listener can be
- * switched off in the configuration; the others go on.
+ * Which services `msgstore serve` runs, built from the configuration: IMAP/IMAPS, POP3/POP3S,
+ * LMTP (TCP and unix socket), the spool agent, the HTTP service (web UI, REST API), the outbound
+ * sender, and the store's cross-process notice listener. Each listener can be switched off in
+ * the configuration; the others go on.
  */
-import type { ServerContext, Service } from './context.js';
+import { createSpoolService } from '../delivery/spool.js';
+import { createImapService } from '../imap/index.js';
+import { createDeliveryPipeline, createLmtpService } from '../lmtp/index.js';
+import { MailSortEngine } from '../mailsort/engine.js';
+import { OutboundSender } from '../outbound/sender.js';
+import { createPop3Service } from '../pop3/index.js';
+import { SqliteStore, startNotifyListener, type NotifyListener } from '../store/index.js';
+import { createHttpService, ensureAdminCredential } from '../web/index.js';
+import { dataPaths, type ServerContext, type Service } from './context.js';
 
 export interface BuiltServices {
   services: Service[];
@@ -12,11 +22,36 @@ export interface BuiltServices {
   beforeClose(): Promise<void>;
 }
 
-export async function buildServices(_ctx: ServerContext, _print: (line: string) => void): Promise<BuiltServices> {
+export async function buildServices(ctx: ServerContext, print: (line: string) => void): Promise<BuiltServices> {
+  const { config } = ctx;
+  const sender = new OutboundSender({ store: ctx.store, logger: ctx.logger.child({ service: 'outbound' }), config: config.relay, hostname: ctx.hostname });
+  const sorter = new MailSortEngine({ store: ctx.store, logger: ctx.logger.child({ service: 'mailsort' }), hostname: ctx.hostname });
+  const pipeline = createDeliveryPipeline(ctx, { sorter, onOutbound: () => sender.kick() });
+
   const services: Service[] = [];
+  if (config.listeners.imap.enabled || config.listeners.imaps.enabled) services.push(createImapService(ctx));
+  if (config.listeners.pop3.enabled || config.listeners.pop3s.enabled) services.push(createPop3Service(ctx, { locks: ctx.maildropLocks }));
+  if (config.listeners.lmtp.enabled) services.push(createLmtpService(ctx, pipeline));
+  if (config.spool.enabled) services.push(createSpoolService(ctx, pipeline));
+  if (config.listeners.http.enabled) services.push(createHttpService(ctx));
+
+  let notices: NotifyListener | null = null;
   return {
     services,
-    async afterStart() {},
-    async beforeClose() {},
+    async afterStart() {
+      // `msgstore deliver` and other processes on this data directory tell this server's sessions.
+      if (ctx.store instanceof SqliteStore) notices = await startNotifyListener(ctx.store, dataPaths(config).notifySocket);
+      const adminPassword = await ensureAdminCredential(ctx);
+      if (adminPassword !== null) {
+        print(`msgstore: web admin user "admin" created with password: ${adminPassword}`);
+        print('msgstore: (shown once; change it on the web UI or with the REST API)');
+      }
+      sender.start();
+    },
+    async beforeClose() {
+      await sender.stop();
+      await notices?.close();
+      notices = null;
+    },
   };
 }
