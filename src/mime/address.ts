@@ -37,38 +37,61 @@ type Token =
 
 const SPECIALS = '<>:;,@.';
 
+const ATOM = /[^ \t\r\n()"[\]<>:;,@.]+/y;
+const SPACE = /[ \t\r\n]+/y;
+
+/** Reads a comment starting at value[start] === "(" (nested, with quoted pairs). */
+function readComment(value: string, start: number): { text: string; end: number } {
+  let depth = 0;
+  let text = '';
+  let i = start;
+  for (; i < value.length; i++) {
+    const d = value[i] as string;
+    if (d === '\\' && i + 1 < value.length) { i++; text += value[i]; continue; }
+    if (d === '(') { depth++; if (depth === 1) continue; }
+    if (d === ')') { depth--; if (depth === 0) { i++; break; } }
+    text += d;
+  }
+  return { text: text.trim(), end: i };
+}
+
+/** Reads a quoted string starting at value[start] === '"' (unterminated: to the end). */
+function readQuoted(value: string, start: number): { text: string; end: number } {
+  let i = start + 1;
+  let text = '';
+  for (;;) {
+    const close = value.indexOf('"', i);
+    const slash = value.indexOf('\\', i);
+    if (slash !== -1 && (close === -1 || slash < close)) {
+      text += value.slice(i, slash) + value.slice(slash + 1, slash + 2);
+      i = slash + 2;
+      continue;
+    }
+    if (close === -1) return { text: text + value.slice(i), end: value.length };
+    return { text: text + value.slice(i, close), end: close + 1 };
+  }
+}
+
 function tokenize(value: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   let space = false;
   const n = value.length;
   while (i < n) {
+    SPACE.lastIndex = i;
+    if (SPACE.test(value)) { space = true; i = SPACE.lastIndex; continue; }
     const c = value[i] as string;
-    if (c === ' ' || c === '\t' || c === '\r' || c === '\n') { space = true; i++; continue; }
     if (c === '(') {
-      let depth = 0;
-      let text = '';
-      for (; i < n; i++) {
-        const d = value[i] as string;
-        if (d === '\\' && i + 1 < n) { i++; text += value[i]; continue; }
-        if (d === '(') { depth++; if (depth === 1) continue; }
-        if (d === ')') { depth--; if (depth === 0) { i++; break; } }
-        text += d;
-      }
-      tokens.push({ kind: 'comment', text: text.trim(), space });
+      const comment = readComment(value, i);
+      tokens.push({ kind: 'comment', text: comment.text, space });
+      i = comment.end;
       space = true;
       continue;
     }
     if (c === '"') {
-      let text = '';
-      i++;
-      while (i < n && value[i] !== '"') {
-        if (value[i] === '\\' && i + 1 < n) i++;
-        text += value[i];
-        i++;
-      }
-      i++;
-      tokens.push({ kind: 'word', text: text.replace(/\r?\n/g, ''), quoted: true, space });
+      const quoted = readQuoted(value, i);
+      tokens.push({ kind: 'word', text: quoted.text.replace(/\r?\n/g, ''), quoted: true, space });
+      i = quoted.end;
       space = false;
       continue;
     }
@@ -86,15 +109,13 @@ function tokenize(value: string): Token[] {
       space = false;
       continue;
     }
-    let text = '';
-    while (i < n) {
-      const d = value[i] as string;
-      if (d === ' ' || d === '\t' || d === '\r' || d === '\n' || d === '(' || d === '"' || d === '[' || SPECIALS.includes(d)) break;
-      text += d;
-      i++;
+    ATOM.lastIndex = i;
+    if (ATOM.test(value)) {
+      tokens.push({ kind: 'word', text: value.slice(i, ATOM.lastIndex), quoted: false, space });
+      i = ATOM.lastIndex;
+    } else {
+      i++; // a stray ")" or "]"
     }
-    if (text === '') { i++; continue; } // a stray ")" or "]"
-    tokens.push({ kind: 'word', text, quoted: false, space });
     space = false;
   }
   return tokens;

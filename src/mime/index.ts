@@ -25,7 +25,7 @@
  * from ENVELOPE/BODYSTRUCTURE strings; header names live in Maps ("__proto__" is a header).
  *
  * Work is linear in the message size; indexMessageAsync parses messages over
- * INLINE_PARSE_LIMIT (256 KiB), or with more than INLINE_DELIMITER_LIMIT (500) lines starting
+ * INLINE_PARSE_LIMIT (32 KiB), or with more than INLINE_DELIMITER_LIMIT (100) lines starting
  * with "--", in a worker thread so the event loop is never stalled.
  */
 export { normalizeLineEndings } from './line-endings.js';

@@ -82,6 +82,14 @@ describe('hostile messages: bounded structure, responsive event loop', () => {
       },
     },
     {
+      name: 'a To: list of 50,000 addresses',
+      make: () => Buffer.from('To: ' + 'a@b,'.repeat(50_000) + '\r\nSubject: many\r\n\r\nbody\r\n'),
+      check: (index) => {
+        assert.equal(index.envelope.split('(NIL NIL "a" "b")').length - 1, 50_000);
+        assert.match(index.envelope, /^\(NIL "many" NIL NIL NIL \(\(NIL NIL "a" "b"\)/);
+      },
+    },
+    {
       name: '10,000 nested multiparts',
       make: () => deepMultipart(10_000),
       check: (index) => {
