@@ -77,6 +77,8 @@ export function mailboxContract(makeStore: StoreFactory): void {
         await store.setSpecialUse(box.id, '\\Sent');
         assert.equal((await store.getMailboxById(box.id)).specialUse, '\\Sent');
         await rejectsWith(store.setSpecialUse(asMailboxId(999999), '\\Sent'), 'MS_MBX_REC_NOT_FOUND');
+        await rejectsWith(store.setSpecialUse(box.id, '\\Bogus' as never), 'MS_INVALID_ARGUMENT');
+        await rejectsWith(store.createMailbox(user(U), 'Odd', { specialUse: 'Sent' as never }), 'MS_INVALID_ARGUMENT');
       }));
 
     test('deleteMailbox removes messages, keeps children, refuses INBOX', () =>

@@ -1,6 +1,7 @@
 /** Contract: appending, reading, flags, copy, move, expunge, \Recent and notices. */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { indexMessage } from '../../src/mime/index.js';
 import { asMailboxId, asUid, type Store } from '../../src/store/types.js';
 import { addUser, message, recordChanges, rejectsWith, user, withStore, type StoreFactory } from './contract-helpers.js';
 
@@ -44,6 +45,18 @@ export function messageContract(makeStore: StoreFactory): void {
         assert.match(detail.index.bodyStructure, /^\("TEXT" "PLAIN"/i);
         assert.equal(detail.index.root.body.end, stored.length);
         assert.deepEqual(stored.subarray(detail.index.root.body.start, detail.index.root.body.end), Buffer.from('bare LF\r\nlines\r\n'));
+      }));
+
+    test('an index given with the append is kept as it is', () =>
+      withStore(makeStore, async (store) => {
+        const mbx = await box(store);
+        const raw = message({ subject: 'pre-indexed' });
+        const index = indexMessage(raw);
+        const r = await store.appendMessage(mbx.id, raw, { index });
+        const [detail] = await store.getMessageDetails(mbx.id, [r.uid]);
+        assert.deepEqual(detail?.index, index);
+        assert.deepEqual(await store.readMessage(mbx.id, r.uid), raw);
+        assert.deepEqual(await store.searchText(mbx.id, 'subject', 'PRE-INDEXED'), [r.uid]);
       }));
 
     test('appending to a missing mailbox and reading a missing UID fail', () =>

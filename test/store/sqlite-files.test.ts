@@ -115,6 +115,26 @@ describe('message files', () => {
     }
   });
 
+  test('an append racing with the removal of the same content still stores a readable, indexed message', async () => {
+    const { store, dir } = await storeWithUser();
+    try {
+      const inbox = await store.getMailbox(user('u@x.org'), 'INBOX');
+      const raw = message({ subject: 'racing', body: 'unmistakable words\r\n' });
+      await store.appendMessage(inbox.id, raw);
+      // The second append finds the content stored, then its only other reference goes.
+      const second = store.appendMessage(inbox.id, raw);
+      await store.removeMessages(inbox.id, [asUid(1)]);
+      const r = await second;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      assert.deepEqual(await store.readMessage(inbox.id, r.uid), raw);
+      assert.deepEqual(await store.searchText(inbox.id, 'body', 'unmistakable'), [r.uid]);
+      assert.equal((await store.getMessageDetails(inbox.id, [r.uid]))[0]?.index.headers.subject, 'racing');
+      assert.equal(filesUnder(path.join(dir, 'mail')).length, 1);
+    } finally {
+      await store.close();
+    }
+  });
+
   test('concurrent appends share commits (group commit)', async () => {
     const { store } = await storeWithUser();
     try {
