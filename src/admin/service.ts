@@ -6,6 +6,8 @@ import { hashPassword } from '../auth/passwords.js';
 import { MailError } from '../store/errors.js';
 import type { MailboxInfo, Owner, QuotaUsage, SharedRecord, SpecialUse, Store, UserRecord } from '../store/types.js';
 import { normalizeAddress } from './addresses.js';
+import { checkFilterText } from '../mailsort/parser.js';
+import type { FilterFile } from '../store/types.js';
 
 /** Folders every new user gets, with their RFC 6154 special use. */
 export const DEFAULT_FOLDERS: readonly { name: string; use: SpecialUse }[] = [
@@ -171,6 +173,25 @@ export class AdminService {
 
   async removeSharedMember(sharedAddress: string, userAddress: string): Promise<SharedProfile> {
     return this.sharedProfile(await this.store.removeSharedMember(normalizeAddress(sharedAddress), normalizeAddress(userAddress)));
+  }
+
+  /** The user's MailSort filter file; MS_NO_FILTERFILE when there is none. */
+  async getFilter(address: string): Promise<FilterFile> {
+    const user = await this.store.getUser(normalizeAddress(address));
+    const file = await this.store.getFilterFile(user.address);
+    if (!file) throw new MailError('MS_NO_FILTERFILE', `${user.address} has no filter file yet`);
+    return file;
+  }
+
+  /** Stores a filter file; one that does not parse is refused with every error's line and column. */
+  async setFilter(address: string, text: string): Promise<FilterFile> {
+    const user = await this.store.getUser(normalizeAddress(address));
+    const check = checkFilterText(text);
+    if (!check.ok) {
+      const where = check.errors.map((e) => `line ${e.line}, column ${e.column}: ${e.message}`).join('; ');
+      throw new MailError('MS_INVALID_ARGUMENT', `the filter file has syntax errors: ${where}`);
+    }
+    return this.store.setFilterFile(user.address, text);
   }
 
   private async sharedProfile(shared: SharedRecord): Promise<SharedProfile> {

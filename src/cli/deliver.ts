@@ -101,7 +101,8 @@ export async function runDeliverCommand(options: DeliverCommandOptions, io: Deli
   const logger = io.logger ?? createLogger({ level: config.log.level, dir: paths.logDir, console: false });
   let store: Store;
   try {
-    store = await openStore({ dataDir: paths.dataDir, mailRoot: paths.mailRoot, logger });
+    // A running server may share the data directory: skip the start-up sweep of unreferenced files.
+    store = await openStore({ dataDir: paths.dataDir, mailRoot: paths.mailRoot, logger, startupCheck: false });
   } catch (err) {
     say(`the message store cannot be opened: ${err instanceof Error ? err.message : String(err)}`);
     logger.error({ err }, 'deliver: store cannot be opened');

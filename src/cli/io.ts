@@ -47,7 +47,7 @@ export function reportError(err: unknown, stderr: NodeJS.WritableStream = proces
     return exitCodeFor(err.code);
   }
   if (err instanceof CliError) {
-    stderr.write(`msgstore: ${err.message}\n`);
+    if (err.message) stderr.write(`msgstore: ${err.message}\n`);
     return err.exitCode;
   }
   if (err instanceof ConfigError) {

@@ -1,6 +1,8 @@
 /** The msgstore command. Every subcommand is a thin adapter over a service. */
 import { Command, CommanderError } from 'commander';
 import { EXIT, reportError } from './io.js';
+import { registerDeliverCommand } from './deliver-command.js';
+import { registerFilterCommands } from './filter.js';
 import { registerServeCommand } from './serve.js';
 import { registerTransferCommands } from './transfer.js';
 import { registerSharedCommands, registerUserCommands } from './users.js';
@@ -16,6 +18,8 @@ export function buildProgram(): Command {
   registerUserCommands(program);
   registerSharedCommands(program);
   registerTransferCommands(program);
+  registerDeliverCommand(program);
+  registerFilterCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
