@@ -16,12 +16,13 @@ function decodeQ(text: string): Buffer {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 0x5f) { out.push(0x20); continue; }
-    if (c === 0x3d && i + 2 < text.length + 0 && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
+    if (c === 0x3d && /^[0-9a-fA-F]{2}$/.test(text.slice(i + 1, i + 3))) {
       out.push(parseInt(text.slice(i + 1, i + 3), 16));
       i += 2;
       continue;
     }
-    out.push(c & 0xff);
+    // Raw 8-bit text inside a word (seen in the wild) keeps its UTF-8 bytes.
+    if (c < 0x80) out.push(c); else out.push(...Buffer.from(text[i] as string, 'utf8'));
   }
   return Buffer.from(out);
 }

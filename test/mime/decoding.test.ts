@@ -123,3 +123,9 @@ describe('dates', () => {
     assert.equal(parseMailDate(''), null);
   });
 });
+
+describe('lenient encoded words', () => {
+  test('raw UTF-8 inside a Q word keeps its characters', () => {
+    assert.equal(decodeHeaderValue(Buffer.from('=?utf-8?Q?Gr=C3=BC=C3=9Fe_aus_Köln?=', 'utf8')), 'Grüße aus Köln');
+  });
+});
