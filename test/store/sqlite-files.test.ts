@@ -265,7 +265,15 @@ describe('start-up check', () => {
     fs.writeFileSync(orphan, 'nobody points at me');
     const temp = path.join(mailRoot, 'ee', `.tmp-${'e'.repeat(64)}-abcdef`);
     fs.writeFileSync(temp, 'half writ');
-    const foreign = [path.join(mailRoot, 'README'), path.join(mailRoot, 'ee', 'notes.txt'), path.join(mailRoot, 'zz', 'f'.repeat(64))];
+    // A temporary file of a writer that still runs (pid 1 always does) is not a leftover.
+    const liveTemp = path.join(mailRoot, 'ee', `.tmp-${'e'.repeat(64)}-1-abcdef`);
+    fs.writeFileSync(liveTemp, 'being written');
+    const foreign = [
+      liveTemp,
+      path.join(mailRoot, 'README'),
+      path.join(mailRoot, 'ee', 'notes.txt'),
+      path.join(mailRoot, 'zz', 'f'.repeat(64)),
+    ];
     for (const f of foreign) {
       fs.mkdirSync(path.dirname(f), { recursive: true });
       fs.writeFileSync(f, 'not ours');

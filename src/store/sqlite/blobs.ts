@@ -37,6 +37,26 @@ export const HASH_HEX = /^[0-9a-f]{64}$/;
 export const FANOUT_DIR = /^[0-9a-f]{2}$/;
 export const TEMP_PREFIX = '.tmp-';
 
+/** A temporary name beside `file` that carries the writer's pid (see tempFileWriterAlive). */
+function tempNameFor(file: string): string {
+  return path.join(path.dirname(file), `${TEMP_PREFIX}${path.basename(file)}-${process.pid}-${randomBytes(6).toString('hex')}`);
+}
+
+/**
+ * True when a temporary file belongs to another process that is still running (a server
+ * writing while a short-lived process runs its start-up check): such a file is not left over.
+ */
+export function tempFileWriterAlive(name: string): boolean {
+  const pid = Number(/^\.tmp-[0-9a-f]{64}-(\d+)-[0-9a-f]+$/.exec(name)?.[1] ?? NaN);
+  if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export function sha256(data: Buffer): Buffer {
   return createHash('sha256').update(data).digest();
 }
@@ -130,7 +150,7 @@ export class BlobStore {
       try {
         const first = await fs.promises.mkdir(dir, { recursive: true });
         for (const created of createdChain(first, dir)) await fsyncDirectory(path.dirname(created));
-        temp = path.join(dir, `${TEMP_PREFIX}${path.basename(file)}-${randomBytes(6).toString('hex')}`);
+        temp = tempNameFor(file);
         await this.io.writeFileSynced(temp, data);
         await fs.promises.rename(temp, file);
         temp = null;
@@ -150,7 +170,7 @@ export class BlobStore {
    */
   writeSync(file: string, data: Buffer): void {
     const dir = path.dirname(file);
-    const temp = path.join(dir, `${TEMP_PREFIX}${path.basename(file)}-${randomBytes(6).toString('hex')}`);
+    const temp = tempNameFor(file);
     try {
       fs.mkdirSync(dir, { recursive: true });
       const fd = fs.openSync(temp, 'wx', 0o640);

@@ -1,11 +1,13 @@
 /**
  * The start-up check: message files that no row points at (left by a crash between writing a
  * file and committing its row, or between a deleting commit and the unlink) are removed, as
- * are leftover temporary files; rows whose file is missing are reported.
+ * are leftover temporary files (not those of a writer that is still running); rows whose file
+ * is missing are reported. Another process's file that is renamed but not yet committed may be
+ * removed here: that append notices at commit time and writes the file again.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { blobPath, FANOUT_DIR, HASH_HEX, TEMP_PREFIX } from './blobs.js';
+import { blobPath, FANOUT_DIR, HASH_HEX, TEMP_PREFIX, tempFileWriterAlive } from './blobs.js';
 import type { StoreContext } from './context.js';
 
 export interface StartupReport {
@@ -42,7 +44,7 @@ export function startupCheck(ctx: StoreContext): StartupReport {
         if (!entry.isFile()) continue;
         const file = path.join(dir, entry.name);
         if (entry.name.startsWith(TEMP_PREFIX)) {
-          if (ctx.blobs.removeSync(file)) report.tempFilesRemoved++;
+          if (!tempFileWriterAlive(entry.name) && ctx.blobs.removeSync(file)) report.tempFilesRemoved++;
         } else if (HASH_HEX.test(entry.name) && !known.has(entry.name) && !ctx.blobs.isPinned(file)) {
           if (ctx.blobs.removeSync(file)) report.orphansRemoved++;
         }
