@@ -3,122 +3,178 @@
  * patterns compiled) and then run against message views; the result is the ordered list of
  * actions that ran and the resolved decision (see "Conflicts" in docs/mailsort.md).
  */
-import type { Action, FilterTree, Rule, Test, VacationSettings } from './ast.js';
+import type { Action, FilterTree, MatchOp, Test, VacationSettings } from './ast.js';
 import type { MessageView } from './message-view.js';
-import { compileWildcard } from './wildcard.js';
+import { compileWildcard, type Wildcard } from './wildcard.js';
 
 /** Reply text when `reject` names no reason. */
 export const DEFAULT_REJECT_REASON = 'Message rejected by the recipient';
 
 const ADDRESS_FIELDS = new Set(['from', 'to', 'cc', 'bcc']);
 
-/** Per-message memo of lower-cased values, shared by all tests of one run. */
+/**
+ * Per-message memo of lower-cased values, shared by all tests of one run. Fields are numbered
+ * when the filter is compiled, so a lookup is an array index.
+ */
 class RunContext {
-  private readonly whole = new Map<string, readonly string[]>();
-  private readonly parts = new Map<string, readonly string[]>();
+  private readonly whole: (readonly string[] | undefined)[];
+  private readonly parts: (readonly string[] | undefined)[];
+  private readonly fields: readonly string[];
 
-  constructor(readonly view: MessageView) {}
+  constructor(
+    readonly view: MessageView,
+    filter: CompiledFilter,
+  ) {
+    this.fields = filter.fields;
+    this.whole = new Array<readonly string[] | undefined>(this.fields.length).fill(undefined);
+    this.parts = new Array<readonly string[] | undefined>(this.fields.length).fill(undefined);
+  }
 
   /** Whole decoded values of a field, lower-cased. */
-  values(name: string): readonly string[] {
-    let v = this.whole.get(name);
-    if (!v) {
-      v = this.view.header(name).map((s) => s.toLowerCase());
-      this.whole.set(name, v);
+  values(slot: number): readonly string[] {
+    let v = this.whole[slot];
+    if (v === undefined) {
+      const raw = this.view.header(this.fields[slot] ?? '');
+      const lower = new Array<string>(raw.length);
+      for (let i = 0; i < raw.length; i++) lower[i] = (raw[i] as string).toLowerCase();
+      v = lower;
+      this.whole[slot] = v;
     }
     return v;
   }
 
   /** Whole values, then each address and each display name (address fields only). */
-  candidates(name: string): readonly string[] {
-    if (!ADDRESS_FIELDS.has(name)) return this.values(name);
-    let v = this.parts.get(name);
-    if (!v) {
-      const list = [...this.values(name)];
+  candidates(slot: number): readonly string[] {
+    const name = this.fields[slot] ?? '';
+    if (!ADDRESS_FIELDS.has(name)) return this.values(slot);
+    let v = this.parts[slot];
+    if (v === undefined) {
+      const list = [...this.values(slot)];
       for (const a of this.view.addresses(name)) {
         list.push(a.address.toLowerCase());
         if (a.name !== '') list.push(a.name.toLowerCase());
       }
       v = list;
-      this.parts.set(name, v);
+      this.parts[slot] = v;
     }
     return v;
   }
 }
 
-type CompiledTest = (ctx: RunContext) => boolean;
+const OP_SIZE_OVER = 0;
+const OP_SIZE_UNDER = 1;
+const OP_CONTAINS = 2;
+const OP_IS = 3;
+const OP_BEGINS = 4;
+const OP_ENDS = 5;
+const OP_MATCHES = 6;
 
-function compileTest(t: Test): CompiledTest {
-  let positive: CompiledTest;
-  if (t.kind === 'size') {
-    const limit = t.bytes;
-    positive = t.cmp === 'over' ? (ctx) => ctx.view.size > limit : (ctx) => ctx.view.size < limit;
+const OP_CODES: Record<MatchOp, number> = { contains: OP_CONTAINS, is: OP_IS, begins: OP_BEGINS, ends: OP_ENDS, matches: OP_MATCHES };
+
+/**
+ * A test ready to run: the needle lower-cased, the pattern compiled, the field numbered.
+ * One class for every kind of test keeps the hot loop monomorphic.
+ */
+class CompiledTest {
+  constructor(
+    readonly op: number,
+    readonly not: boolean,
+    readonly slot: number,
+    readonly needle: string,
+    readonly pattern: Wildcard | null,
+    readonly bytes: number,
+  ) {}
+}
+
+function runTest(t: CompiledTest, ctx: RunContext): boolean {
+  let hit = false;
+  const op = t.op;
+  if (op === OP_SIZE_OVER) hit = ctx.view.size > t.bytes;
+  else if (op === OP_SIZE_UNDER) hit = ctx.view.size < t.bytes;
+  else if (op === OP_CONTAINS) {
+    const values = ctx.values(t.slot);
+    for (let i = 0; i < values.length && !hit; i++) hit = (values[i] as string).includes(t.needle);
   } else {
-    const name = t.field.kind === 'header' ? t.field.name.toLowerCase() : t.field.kind;
-    const needle = t.value.toLowerCase();
-    const any = (list: readonly string[], f: (s: string) => boolean): boolean => {
-      for (const s of list) if (f(s)) return true;
-      return false;
-    };
-    switch (t.op) {
-      case 'contains':
-        positive = (ctx) => any(ctx.values(name), (s) => s.includes(needle));
-        break;
-      case 'is':
-        positive = (ctx) => any(ctx.candidates(name), (s) => s === needle);
-        break;
-      case 'begins':
-        positive = (ctx) => any(ctx.candidates(name), (s) => s.startsWith(needle));
-        break;
-      case 'ends':
-        positive = (ctx) => any(ctx.candidates(name), (s) => s.endsWith(needle));
-        break;
-      case 'matches': {
-        const pattern = compileWildcard(needle);
-        positive = (ctx) => any(ctx.candidates(name), (s) => pattern.test(s));
-        break;
-      }
+    const list = ctx.candidates(t.slot);
+    const needle = t.needle;
+    for (let i = 0; i < list.length && !hit; i++) {
+      const s = list[i] as string;
+      if (op === OP_IS) hit = s === needle;
+      else if (op === OP_BEGINS) hit = s.startsWith(needle);
+      else if (op === OP_ENDS) hit = s.endsWith(needle);
+      else hit = t.pattern !== null && t.pattern.test(s);
     }
   }
-  return t.not ? (ctx) => !positive(ctx) : positive;
+  return t.not ? !hit : hit;
 }
 
 interface CompiledRule {
   /** Position among all rules of the file (disabled ones included), as listRules counts. */
   index: number;
   name: string;
-  holds: CompiledTest;
+  condition: 'always' | 'and' | 'or';
+  tests: CompiledTest[];
   actions: Action[];
 }
 
 export interface CompiledFilter {
   rules: CompiledRule[];
+  /** Lower-case names of the fields the rules look at; tests refer to them by position. */
+  fields: string[];
   vacation: VacationSettings | null;
 }
 
-function compileRule(rule: Rule, index: number): CompiledRule {
-  const c = rule.condition;
-  let holds: CompiledTest;
-  if (c.kind === 'always') holds = () => true;
-  else {
-    const tests = c.tests.map(compileTest);
-    holds = c.kind === 'and' ? (ctx) => tests.every((t) => t(ctx)) : (ctx) => tests.some((t) => t(ctx));
+function compileTest(t: Test, slotOf: (name: string) => number): CompiledTest {
+  if (t.kind === 'size') return new CompiledTest(t.cmp === 'over' ? OP_SIZE_OVER : OP_SIZE_UNDER, t.not, -1, '', null, t.bytes);
+  const name = t.field.kind === 'header' ? t.field.name.toLowerCase() : t.field.kind;
+  const needle = t.value.toLowerCase();
+  const pattern = t.op === 'matches' ? compileWildcard(needle) : null;
+  return new CompiledTest(OP_CODES[t.op], t.not, slotOf(name), needle, pattern, 0);
+}
+
+function holds(rule: CompiledRule, ctx: RunContext): boolean {
+  if (rule.condition === 'always') return true;
+  if (rule.condition === 'and') {
+    for (const t of rule.tests) if (!runTest(t, ctx)) return false;
+    return true;
   }
-  return { index, name: rule.name, holds, actions: rule.actions };
+  for (const t of rule.tests) if (runTest(t, ctx)) return true;
+  return false;
 }
 
 /** Compiles a parsed file once; the result is cached by the engine per file version. */
 export function compileFilter(tree: FilterTree): CompiledFilter {
+  const fields: string[] = [];
+  const slots = new Map<string, number>();
+  const slotOf = (name: string): number => {
+    let slot = slots.get(name);
+    if (slot === undefined) {
+      slot = fields.length;
+      fields.push(name);
+      slots.set(name, slot);
+    }
+    return slot;
+  };
   const rules: CompiledRule[] = [];
   let vacation: VacationSettings | null = null;
   let index = 0;
   for (const item of tree.items) {
     if (item.kind === 'rule') {
-      if (!item.rule.disabled) rules.push(compileRule(item.rule, index));
+      const { rule } = item;
+      if (!rule.disabled) {
+        const c = rule.condition;
+        rules.push({
+          index,
+          name: rule.name,
+          condition: c.kind,
+          tests: c.kind === 'always' ? [] : c.tests.map((t) => compileTest(t, slotOf)),
+          actions: rule.actions,
+        });
+      }
       index++;
     } else if (item.kind === 'vacation') vacation = item.vacation;
   }
-  return { rules, vacation };
+  return { rules, fields, vacation };
 }
 
 export interface TakenAction {
@@ -150,7 +206,7 @@ function folderKey(name: string): string {
 }
 
 export function evaluate(filter: CompiledFilter, view: MessageView): Evaluation {
-  const ctx = new RunContext(view);
+  const ctx = new RunContext(view, filter);
   const actions: TakenAction[] = [];
   const folders = new Map<string, string>();
   const forwards = new Map<string, string>();
@@ -160,7 +216,7 @@ export function evaluate(filter: CompiledFilter, view: MessageView): Evaluation 
   let stoppedAt: number | null = null;
 
   run: for (const rule of filter.rules) {
-    if (!rule.holds(ctx)) continue;
+    if (!holds(rule, ctx)) continue;
     for (const action of rule.actions) {
       actions.push({ rule: rule.index, ruleName: rule.name, action });
       switch (action.kind) {

@@ -193,3 +193,25 @@ describe('actions', () => {
     assert.equal(run(file, 'From: Offers <OFFERS@spam.example>\nSubject: deal').reject, 'No thanks.');
   });
 });
+
+describe('wildcard matcher against a regular-expression oracle', () => {
+  test('2,000 random patterns and texts agree', () => {
+    let seed = 12345;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      return (seed >>> 8) % n;
+    };
+    const pick = (alphabet: string, max: number): string => {
+      let s = '';
+      const len = next(max + 1);
+      for (let i = 0; i < len; i++) s += alphabet[next(alphabet.length)] ?? '';
+      return s;
+    };
+    for (let i = 0; i < 2000; i++) {
+      const pattern = pick(i % 2 === 0 ? 'ab*' : 'ab*?', 7);
+      const text = pick('ab', 8);
+      const oracle = new RegExp(`^${pattern.replace(/\*/g, '.*').replace(/\?/g, '.')}$`, 's').test(text);
+      assert.equal(compileWildcard(pattern).test(text), oracle, `${JSON.stringify(pattern)} on ${JSON.stringify(text)}`);
+    }
+  });
+});
