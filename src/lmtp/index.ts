@@ -2,30 +2,15 @@
  * The LMTP service (RFC 2033) for `msgstore serve`: TCP per config.listeners.lmtp and the unix
  * socket (config.listeners.lmtp.socket, default <dataDir>/run/lmtp.sock; "" turns it off).
  */
-import { DeliveryPipeline } from '../delivery/pipeline.js';
-import type { Sorter } from '../delivery/sorter.js';
+import { createDeliveryPipeline } from '../delivery/index.js';
+import type { DeliveryPipeline } from '../delivery/pipeline.js';
 import { dataPaths, type ServerContext, type Service } from '../server/context.js';
 import { LmtpServer } from './server.js';
 
 export { LmtpServer } from './server.js';
 export { LmtpSession } from './session.js';
-
-export interface PipelineOptions {
-  sorter?: Sorter;
-  onOutbound?: () => void;
-}
-
-/** The delivery pipeline configured from the context (size limit, hostname). */
-export function createDeliveryPipeline(ctx: ServerContext, options: PipelineOptions = {}): DeliveryPipeline {
-  return new DeliveryPipeline({
-    store: ctx.store,
-    logger: ctx.logger,
-    hostname: ctx.hostname,
-    maxMessageBytes: ctx.config.limits.maxMessageBytes,
-    ...(options.sorter ? { sorter: options.sorter } : {}),
-    ...(options.onOutbound ? { onOutbound: options.onOutbound } : {}),
-  });
-}
+export { LmtpClient } from './client.js';
+export { createDeliveryPipeline, type PipelineOptions } from '../delivery/index.js';
 
 /**
  * LMTP over TCP and the unix socket. Pass the pipeline shared with the spool agent (built with
