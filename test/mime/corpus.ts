@@ -155,6 +155,94 @@ Schöne Grüße
   bodyStructure: '("TEXT" "PLAIN" ("CHARSET" "utf-8" "NAME" {14}\r\nÜbersicht.txt) NIL NIL "8BIT" 17 1 NIL NIL NIL NIL)',
 };
 
+export const signed: CorpusMessage = {
+  name: 'multipart/signed (PGP) with "-----" lines that are not delimiters',
+  raw: msg(`Received: from mx.example.com (mx.example.com [192.0.2.1])
+	by store.example.com with ESMTPS id 123
+	for <a@example.com>; Wed, 20 Mar 2024 12:00:01 +0000
+From: Signer <signer@example.com>
+To: a@example.com
+Subject: signed
+Date: Wed, 20 Mar 2024 12:00:00 +0000
+Message-ID: <sig@example.com>
+References: <r1@example.com>
+ <r2@example.com>
+MIME-Version: 1.0
+Content-Type: multipart/signed; micalg=pgp-sha256;
+ protocol="application/pgp-signature"; boundary="sig"
+
+--sig
+Content-Type: text/plain; charset=us-ascii; format=flowed
+Content-Transfer-Encoding: 7bit
+
+Signed text.
+--sig
+Content-Type: application/pgp-signature; name="signature.asc"
+Content-Description: OpenPGP digital signature
+Content-Disposition: attachment; filename="signature.asc"
+
+-----BEGIN PGP SIGNATURE-----
+abc
+-----END PGP SIGNATURE-----
+
+--sig--
+`),
+  envelope: '("Wed, 20 Mar 2024 12:00:00 +0000" "signed" (("Signer" NIL "signer" "example.com")) (("Signer" NIL "signer" "example.com"))' +
+    ' (("Signer" NIL "signer" "example.com")) ((NIL NIL "a" "example.com")) NIL NIL NIL "<sig@example.com>")',
+  // Signature body: 31 + 5 + 29 = 65 bytes (the blank line's CRLF starts the delimiter).
+  bodyStructure: '(("TEXT" "PLAIN" ("CHARSET" "us-ascii" "FORMAT" "flowed") NIL NIL "7BIT" 12 1 NIL NIL NIL NIL)' +
+    '("APPLICATION" "PGP-SIGNATURE" ("NAME" "signature.asc") NIL "OpenPGP digital signature" "7BIT" 65 NIL' +
+    ' ("ATTACHMENT" ("FILENAME" "signature.asc")) NIL NIL)' +
+    ' "SIGNED" ("MICALG" "pgp-sha256" "PROTOCOL" "application/pgp-signature" "BOUNDARY" "sig") NIL NIL NIL)',
+};
+
+export const relatedAndCalendar: CorpusMessage = {
+  name: 'alternative with multipart/related (inline image) and a text/calendar invitation',
+  raw: msg(`From: =?UTF-8?B?w4lsb2RpZQ==?= <elodie@example.fr>
+To: "Team" <team@example.fr>
+Subject: =?UTF-8?Q?R=C3=A9union?=
+Date: Thu, 21 Mar 2024 09:30:00 +0100
+Message-ID: <rel@example.fr>
+Content-Type: multipart/alternative; boundary="alt"
+
+--alt
+Content-Type: text/plain; charset=UTF-8
+
+Hi
+--alt
+Content-Type: multipart/related; type="text/html"; boundary="rel"
+
+--rel
+Content-Type: text/html; charset=UTF-8
+
+<img src="cid:logo">
+--rel
+Content-Type: image/gif
+Content-Transfer-Encoding: base64
+Content-ID: <logo>
+Content-Disposition: inline; filename=logo.gif
+
+R0lGODlhAQABAAAAACw=
+--rel--
+--alt
+Content-Type: text/calendar; charset=UTF-8; method=REQUEST
+Content-Transfer-Encoding: 7bit
+
+BEGIN:VCALENDAR
+END:VCALENDAR
+--alt--
+`),
+  envelope: '("Thu, 21 Mar 2024 09:30:00 +0100" "=?UTF-8?Q?R=C3=A9union?=" (("=?UTF-8?B?w4lsb2RpZQ==?=" NIL "elodie" "example.fr"))' +
+    ' (("=?UTF-8?B?w4lsb2RpZQ==?=" NIL "elodie" "example.fr")) (("=?UTF-8?B?w4lsb2RpZQ==?=" NIL "elodie" "example.fr"))' +
+    ' (("Team" NIL "team" "example.fr")) NIL NIL NIL "<rel@example.fr>")',
+  bodyStructure: '(("TEXT" "PLAIN" ("CHARSET" "UTF-8") NIL NIL "7BIT" 2 1 NIL NIL NIL NIL)' +
+    '(("TEXT" "HTML" ("CHARSET" "UTF-8") NIL NIL "7BIT" 20 1 NIL NIL NIL NIL)' +
+    '("IMAGE" "GIF" NIL "<logo>" NIL "BASE64" 20 NIL ("INLINE" ("FILENAME" "logo.gif")) NIL NIL)' +
+    ' "RELATED" ("TYPE" "text/html" "BOUNDARY" "rel") NIL NIL NIL)' +
+    '("TEXT" "CALENDAR" ("CHARSET" "UTF-8" "METHOD" "REQUEST") NIL NIL "7BIT" 30 2 NIL NIL NIL NIL)' +
+    ' "ALTERNATIVE" ("BOUNDARY" "alt") NIL NIL NIL)',
+};
+
 const plainAscii = '"TEXT" "PLAIN" ("CHARSET" "us-ascii") NIL NIL "7BIT"';
 
 /** Broken and unusual messages: each must still give a structure that follows the grammar. */

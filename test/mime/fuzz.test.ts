@@ -54,7 +54,10 @@ function allPaths(part: MimePart, prefix: number[], out: number[][], limit: numb
 }
 
 describe('mutated corpus messages', () => {
-  const seeds = [corpus.simpleText, corpus.mixedWithAttachment, corpus.forwarded, corpus.eightBitHeaders, ...corpus.broken];
+  const seeds = [
+    corpus.simpleText, corpus.mixedWithAttachment, corpus.forwarded, corpus.eightBitHeaders, corpus.signed,
+    corpus.relatedAndCalendar, ...corpus.broken,
+  ];
 
   test('every mutation gives a valid structure and sections inside the message', () => {
     const random = rng(20240611);

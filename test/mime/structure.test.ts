@@ -6,7 +6,8 @@ import { assertValidIndex } from './structure-check.js';
 import { checkBodyStructure, GrammarError } from './imap-grammar.js';
 
 const messages: corpus.CorpusMessage[] = [
-  corpus.simpleText, corpus.mixedWithAttachment, corpus.forwarded, corpus.eightBitHeaders, ...corpus.broken,
+  corpus.simpleText, corpus.mixedWithAttachment, corpus.forwarded, corpus.eightBitHeaders, corpus.signed,
+  corpus.relatedAndCalendar, ...corpus.broken,
 ];
 
 describe('ENVELOPE, BODY and BODYSTRUCTURE of the corpus', () => {
@@ -48,5 +49,11 @@ describe('search headers', () => {
     assert.equal(simple.headers.date, Date.UTC(1994, 1, 8, 5, 52, 25));
     assert.equal(simple.headers.messageId, '<m1@example.com>');
     assert.equal(simple.headers.to, 'bob@example.org');
+    const related = indexMessage(corpus.relatedAndCalendar.raw);
+    assert.equal(related.headers.subject, 'Réunion');
+    assert.equal(related.headers.from, 'Élodie <elodie@example.fr>');
+    assert.equal(related.headers.date, Date.UTC(2024, 2, 21, 8, 30, 0));
+    const signed = indexMessage(corpus.signed.raw);
+    assert.equal(signed.headers.references, '<r1@example.com> <r2@example.com>');
   });
 });
