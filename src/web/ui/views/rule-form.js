@@ -55,7 +55,7 @@ function testRow(test, onRemove) {
   not.id = notId;
   const row = h(
     'div',
-    { class: 'test-row', role: 'group', 'aria-label': 'Test' },
+    { class: 'test-row', role: 'group' },
     fieldSel,
     headerName,
     h('span', { class: 'not' }, not, h('label', { for: notId }, 'not')),
@@ -105,7 +105,7 @@ function actionRow(action, folders, onRemove) {
   const newFolder = h('input', { type: 'text', 'aria-label': 'New folder name', placeholder: 'Lists/news' });
   const forward = h('input', { type: 'text', 'aria-label': 'Forward to addresses', placeholder: 'someone@example.com, other@example.com', value: action.kind === 'forward' ? action.to.join(', ') : '' });
   const reason = h('input', { type: 'text', 'aria-label': 'Reject reason', placeholder: 'Reason (optional)', value: action.kind === 'reject' ? (action.reason ?? '') : '' });
-  const row = h('div', { class: 'action-row', role: 'group', 'aria-label': 'Action' }, kind, folder, newFolder, forward, reason, h('button', { type: 'button', class: 'button small', 'aria-label': 'Remove this action', onclick: () => onRemove(row) }, '✕'));
+  const row = h('div', { class: 'action-row', role: 'group' }, kind, folder, newFolder, forward, reason, h('button', { type: 'button', class: 'button small', 'aria-label': 'Remove this action', onclick: () => onRemove(row) }, '✕'));
   const sync = () => {
     const k = /** @type {HTMLSelectElement} */ (kind).value;
     folder.hidden = k !== 'move' && k !== 'copy';

@@ -1,0 +1,54 @@
+/**
+ * Headless Chromium for the web UI tests (Debian's /usr/bin/chromium driven by playwright-core;
+ * no browser is ever downloaded), and screenshots saved under test-artifacts/web/.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.MSGSTORE_CHROMIUM ?? '/usr/bin/chromium';
+export const ARTIFACTS_DIR = join('test-artifacts', 'web');
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 30_000,
+  });
+}
+
+/** Fails the test on any script error or alert/confirm/prompt the page did not expect. */
+export function watchPage(page: Page): { problems: string[] } {
+  const problems: string[] = [];
+  page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  page.on('dialog', (dialog) => {
+    problems.push(`unexpected ${dialog.type()}: ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  page.setDefaultTimeout(10_000);
+  return { problems };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const path = join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** The page's <h1> once it shows `text` (views render asynchronously). */
+export async function waitForHeading(page: Page, text: string | RegExp): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: text }).waitFor();
+}
+
+export async function signIn(page: Page, base: string, user: string, password: string): Promise<void> {
+  await page.goto(`${base}/#/login`);
+  await page.getByLabel('User name').fill(user);
+  await page.getByLabel(/^Password/).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await waitForHeading(page, 'Sign in');
+}
