@@ -16,6 +16,12 @@ import type { MessageIndex, MimePart } from './types.js';
 
 const MAX_PART_BYTES = SEARCH_TEXT_LIMIT * 4;
 
+/** The charset an HTML document declares in a <meta> tag near its start, or "". */
+function metaCharset(html: Buffer): string {
+  const head = html.toString('latin1', 0, Math.min(html.length, 4096));
+  return /<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_:.-]+)/i.exec(head)?.[1] ?? '';
+}
+
 function partText(raw: Buffer, part: MimePart): string {
   const headers = headerMap(parseHeaders(raw.subarray(part.header.start, part.header.end)));
   const cte = firstHeader(headers, 'content-transfer-encoding');
@@ -24,7 +30,7 @@ function partText(raw: Buffer, part: MimePart): string {
   const end = Math.min(part.body.end, part.body.start + MAX_PART_BYTES);
   const body = raw.subarray(part.body.start, end);
   const decoded = decodeTransfer(body, cte ? cte.toString('latin1') : '');
-  const text = decodeCharset(decoded, charset);
+  const text = decodeCharset(decoded, charset || (part.subtype === 'html' ? metaCharset(decoded) : ''));
   return part.subtype === 'html' ? htmlToText(text) : text;
 }
 

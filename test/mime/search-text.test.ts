@@ -42,3 +42,14 @@ describe('extractSearchText', () => {
     );
   });
 });
+
+describe('html charset', () => {
+  test('an html part without a charset parameter uses its <meta> charset', () => {
+    const html = Buffer.concat([
+      Buffer.from('Content-Type: text/html\r\n\r\n<html><head><meta http-equiv="Content-Type" content="text/html; charset=koi8-r"></head><body>'),
+      iconv.encode('Привет', 'koi8-r'),
+      Buffer.from('</body></html>'),
+    ]);
+    assert.equal(textOf(html), 'Привет');
+  });
+});
