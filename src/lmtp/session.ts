@@ -95,8 +95,9 @@ export class LmtpSession {
     this.state = { kind: 'closed' };
   }
 
+  /** The client was silent too long. Not while a delivery is under way: the client is waiting for us. */
   timeout(): void {
-    if (this.state.kind === 'closed') return;
+    if (this.state.kind === 'closed' || this.busy) return;
     this.reply({ code: 421, enhanced: '4.4.2', text: `${this.options.hostname} Idle timeout, closing connection` });
     this.close();
   }
