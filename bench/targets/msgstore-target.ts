@@ -1,0 +1,93 @@
+/**
+ * A fresh msgstore with default settings in a temporary data directory: users added and mail
+ * imported with the msgstore command before `msgstore serve` starts on 127.0.0.1, port 0 each.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { nowMs } from '../lib/stats.js';
+import { runOk, spawnWithRaisedLimit, stopChild } from './processes.js';
+import type { Target, TargetSetup } from './target.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const LISTEN = /^msgstore: (\S+) listening on (\S+):(\d+)$/;
+
+export interface MsgstoreOptions {
+  /** Run src/ through tsx instead of the compiled dist/ (when dist is not built). */
+  fromSource: boolean;
+  /** When set, the server runs with --cpu-prof and writes its profile here on exit. */
+  cpuProfileDir?: string;
+}
+
+/** The node arguments that run the msgstore command. */
+function commandArgs(options: MsgstoreOptions): string[] {
+  if (options.fromSource) return ['--import', 'tsx', join(ROOT, 'src/cli/main.ts')];
+  const compiled = join(ROOT, 'dist/cli/main.js');
+  if (!existsSync(compiled)) throw new Error('msgstore is not built: run `npm run build` first, or pass --from-source');
+  return [join(ROOT, 'bin/msgstore')];
+}
+
+export async function startMsgstore(setup: TargetSetup, options: MsgstoreOptions): Promise<Target> {
+  const dir = mkdtempSync(join(setup.workDir, 'msgstore-'));
+  const dataDir = join(dir, 'data');
+  mkdirSync(dataDir);
+  const cli = commandArgs(options);
+  const env = { MSGSTORE_LOG_LEVEL: 'warn' };
+  const version = (await runOk(process.execPath, [...cli, '--version'], { env })).stdout.trim();
+  for (const user of setup.users) {
+    await runOk(process.execPath, [...cli, 'user', 'add', user.address, '--password-stdin', '--data', dataDir], { input: `${user.password}\n`, env });
+  }
+  const loadStart = nowMs();
+  for (const load of setup.loads) {
+    setup.log(`msgstore: importing ${load.maildir} for ${load.user}`);
+    await runOk(process.execPath, [...cli, 'import', 'maildir', load.maildir, '--user', load.user, '--data', dataDir], { timeoutMs: 1_800_000, env });
+  }
+  const loadSeconds = (nowMs() - loadStart) / 1000;
+
+  const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
+  const ports = ['--imap-port', '0', '--imaps-port', '0', '--pop3-port', '0', '--pop3s-port', '0', '--lmtp-port', '0', '--http-port', '0'];
+  const child = spawnWithRaisedLimit(process.execPath, [...nodeFlags, ...cli, 'serve', '--data', dataDir, '--host', '127.0.0.1', ...ports], env);
+  const found = new Map<string, number>();
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`msgstore did not start within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      for (const line of output.split('\n')) {
+        const match = LISTEN.exec(line.trim());
+        if (match) found.set(match[1]!, Number(match[3]));
+      }
+      if (/msgstore: ready/.test(output)) {
+        clearTimeout(timer);
+        child.stdout!.off('data', onData);
+        child.stderr!.off('data', onData);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`msgstore exited (${code}) before it was ready:\n${output}`));
+    });
+  });
+  // Keep draining its output so a chatty log never blocks the server; warnings are shown.
+  child.stdout!.on('data', () => undefined);
+  child.stderr!.on('data', (chunk: Buffer) => setup.log(`msgstore: ${chunk.toString('utf8').trim().slice(0, 300)}`));
+  const port = (service: string): number => {
+    const value = found.get(service);
+    if (value === undefined) throw new Error(`msgstore did not report a ${service} listener:\n${output}`);
+    return value;
+  };
+  return {
+    name: 'msgstore',
+    version,
+    endpoints: { host: '127.0.0.1', imap: port('imap'), pop3: port('pop3'), lmtp: port('lmtp') },
+    rootPid: child.pid!,
+    loadSeconds,
+    async stop() {
+      await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
