@@ -20,9 +20,14 @@ export class LoginThrottle {
   private readonly byUser = new Map<string, FailureRecord>();
 
   constructor(
-    private readonly settings: Config['auth'],
+    private settings: Config['auth'],
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** New numbers (SIGHUP); failures counted so far stay. */
+  update(settings: Config['auth']): void {
+    this.settings = settings;
+  }
 
   /** True when this IP or user name is blocked right now. */
   isBlocked(ip: string, user: string): boolean {

@@ -89,6 +89,17 @@ export function registerServeCommand(program: Command): void {
         };
         process.once('SIGTERM', () => shutdown('SIGTERM'));
         process.once('SIGINT', () => shutdown('SIGINT'));
+        process.on('SIGHUP', () => {
+          try {
+            const next = loadConfig({ file: options.config, flags, flagSources: sources });
+            server.reload(next).then(
+              () => process.stdout.write('msgstore: SIGHUP received, configuration and certificates reloaded\n'),
+              (err: unknown) => process.stderr.write(`msgstore: reload failed, keeping the running configuration: ${(err as Error).message}\n`),
+            );
+          } catch (err) {
+            process.stderr.write(`msgstore: reload failed, keeping the running configuration: ${(err as Error).message}\n`);
+          }
+        });
       });
       process.stdout.write('msgstore: stopped\n');
     });

@@ -11,6 +11,12 @@ import { buildServices } from './services.js';
 export interface RunningServer {
   ctx: ServerContext;
   addresses: BoundAddress[];
+  /**
+   * SIGHUP: takes the new configuration's limits, timers, auth throttling and log level, and
+   * re-reads the TLS certificate and key, without dropping a session. Listener addresses and
+   * the data directory need a restart and are kept.
+   */
+  reload(next: Config): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -47,6 +53,15 @@ export async function startServer(config: Config, options: { logger?: Logger; pr
   return {
     ctx,
     addresses,
+    async reload(next: Config) {
+      await ctx.tls.reload();
+      const current = ctx.config;
+      ctx.config = { ...next, dataDir: current.dataDir, mailRoot: current.mailRoot, host: current.host, listeners: current.listeners, spool: current.spool, tls: { ...next.tls, certFile: current.tls.certFile, keyFile: current.tls.keyFile } };
+      ctx.limits.update(next.limits);
+      ctx.throttle.update(next.auth);
+      logger.level = next.log.level;
+      logger.info({ event: 'reload', logLevel: next.log.level }, 'configuration reloaded');
+    },
     stop() {
       stopping ??= (async () => {
         for (const service of [...started].reverse()) {
