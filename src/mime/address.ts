@@ -57,19 +57,15 @@ function readComment(value: string, start: number): { text: string; end: number 
 
 /** Reads a quoted string starting at value[start] === '"' (unterminated: to the end). */
 function readQuoted(value: string, start: number): { text: string; end: number } {
-  let i = start + 1;
   let text = '';
-  for (;;) {
-    const close = value.indexOf('"', i);
-    const slash = value.indexOf('\\', i);
-    if (slash !== -1 && (close === -1 || slash < close)) {
-      text += value.slice(i, slash) + value.slice(slash + 1, slash + 2);
-      i = slash + 2;
-      continue;
-    }
-    if (close === -1) return { text: text + value.slice(i), end: value.length };
-    return { text: text + value.slice(i, close), end: close + 1 };
+  let i = start + 1;
+  for (; i < value.length; i++) {
+    const c = value[i] as string;
+    if (c === '"') return { text, end: i + 1 };
+    if (c === '\\' && i + 1 < value.length) i++;
+    text += value[i];
   }
+  return { text, end: i };
 }
 
 function tokenize(value: string): Token[] {

@@ -11,7 +11,7 @@ import { buildEnvelope } from './envelope.js';
 import { headerBytesToString } from './encoded-words.js';
 import { firstHeader, type HeaderMap } from './headers.js';
 import { imapNString, imapString } from './imap-string.js';
-import { parseContentValue, type RawParam } from './params.js';
+import { parseContentValue, stripComments, type RawParam } from './params.js';
 import type { ParsedEntity } from './parser.js';
 
 function rawValue(headers: HeaderMap, name: string): string | null {
@@ -35,7 +35,7 @@ function dispositionOf(headers: HeaderMap): string {
 function languageOf(headers: HeaderMap): string {
   const raw = rawValue(headers, 'content-language');
   if (raw === null) return 'NIL';
-  const tags = raw.replace(/\([^)]*\)/g, ' ').split(/[\s,]+/).filter((t) => t !== '');
+  const tags = stripComments(raw).split(/[\s,]+/).filter((t) => t !== '');
   if (tags.length === 0) return 'NIL';
   if (tags.length === 1) return imapString(tags[0] as string);
   return '(' + tags.map(imapString).join(' ') + ')';
@@ -54,7 +54,7 @@ function extensionTail(headers: HeaderMap): string {
 
 function transferEncoding(headers: HeaderMap): string {
   const raw = rawValue(headers, 'content-transfer-encoding');
-  const value = raw === null ? '' : raw.replace(/\([^)]*\)/g, '').trim();
+  const value = raw === null ? '' : stripComments(raw).trim();
   return value === '' ? '7BIT' : value.toUpperCase();
 }
 

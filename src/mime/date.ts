@@ -4,6 +4,8 @@
  * Date.parse for other formats. Returns milliseconds since the epoch, or null.
  */
 
+import { stripComments } from './params.js';
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 /** Obsolete zone names of RFC 5322 4.3, in minutes east of UTC. */
@@ -16,7 +18,7 @@ const ZONES = new Map<string, number>([
 const DATE_TIME = /^(?:[a-z]+\s*,?\s*)?(\d{1,2})[\s-]+([a-z]{3})[a-z]*\.?[\s-]+(\d{2,4})\s+(\d{1,2}):(\d{1,2})(?::(\d{1,2}))?(?:\.\d+)?\s*([+-]\d{4}|[a-z]+)?/;
 
 export function parseMailDate(value: string): number | null {
-  const text = value.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim().toLowerCase();
+  const text = stripComments(value).replace(/\s+/g, ' ').trim().toLowerCase();
   if (text === '') return null;
   const m = DATE_TIME.exec(text);
   if (m) {
@@ -41,6 +43,8 @@ export function parseMailDate(value: string): number | null {
       if (Number.isFinite(ms)) return ms;
     }
   }
+  // Date.parse copes with other common formats; real dates are short, so longer text is not one.
+  if (value.length > 200) return null;
   const parsed = Date.parse(value);
   return Number.isFinite(parsed) ? parsed : null;
 }

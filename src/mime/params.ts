@@ -43,6 +43,30 @@ function skipSpaceAndComments(value: string, pos: number): number {
   return i;
 }
 
+/**
+ * text with its RFC 5322 comments replaced by a space (quoted strings kept). Linear: an
+ * unclosed "(" runs to the end instead of being searched for again at every position.
+ */
+export function stripComments(text: string): string {
+  if (!text.includes('(')) return text;
+  let out = '';
+  let depth = 0;
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (c === '\\' && (quoted || depth > 0)) {
+      if (depth === 0) out += c + (text[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (depth === 0 && c === '"') quoted = !quoted;
+    if (!quoted && c === '(') { if (depth === 0) out += ' '; depth++; continue; }
+    if (!quoted && c === ')' && depth > 0) { depth--; continue; }
+    if (depth === 0) out += c;
+  }
+  return out;
+}
+
 /** Parses "main-value; a=b; c="d"" into its value and raw parameters. */
 export function parseContentValue(text: string): ParsedContentValue {
   let i = 0;
