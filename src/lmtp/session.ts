@@ -16,8 +16,11 @@ export interface LmtpTransport {
   end(): void;
 }
 
+/** What a session needs of the delivery pipeline. */
+export type SessionPipeline = Pick<DeliveryPipeline, 'checkRecipient' | 'deliver'>;
+
 export interface LmtpSessionOptions {
-  pipeline: DeliveryPipeline;
+  pipeline: SessionPipeline;
   transport: LmtpTransport;
   logger: Logger;
   hostname: string;
