@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { Store, UserRecord } from '../store/types.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
 import { LoginThrottle } from './throttle.js';
+import type { ServerMetrics } from '../metrics/registry.js';
 
 export type LoginProtocol = 'imap' | 'pop3' | 'web' | 'lmtp';
 
@@ -23,6 +24,7 @@ export class Authenticator {
     private readonly store: Store,
     private readonly throttle: LoginThrottle,
     private readonly logger: Logger,
+    private readonly metrics?: Pick<ServerMetrics, 'logins'>,
   ) {}
 
   async login(address: string, password: string, meta: LoginMeta): Promise<UserRecord | null> {
@@ -50,12 +52,14 @@ export class Authenticator {
 
   private succeed(record: UserRecord, meta: LoginMeta): UserRecord {
     this.throttle.recordSuccess(meta.ip, record.address);
+    this.metrics?.logins.inc({ protocol: meta.protocol, outcome: 'ok' });
     this.logger.info({ event: 'login', outcome: 'ok', user: record.address, ip: meta.ip, protocol: meta.protocol }, 'login ok');
     return record;
   }
 
   private async fail(user: string, meta: LoginMeta, reason: string): Promise<null> {
     const delay = this.throttle.recordFailure(meta.ip, user);
+    this.metrics?.logins.inc({ protocol: meta.protocol, outcome: 'failed' });
     this.logger.warn({ event: 'login', outcome: 'failed', user, ip: meta.ip, protocol: meta.protocol, reason }, 'login failed');
     await sleep(delay);
     return null;

@@ -12,6 +12,7 @@ import type { Config } from '../config/schema.js';
 import { ConnectionLimits } from '../net/limits.js';
 import { TlsProvider } from '../net/tls.js';
 import { MaildropLocks } from '../pop3/locks.js';
+import { createServerMetrics, type ServerMetrics } from '../metrics/registry.js';
 import { openStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
 
@@ -25,6 +26,8 @@ export interface ServerContext {
   limits: ConnectionLimits;
   /** Who has which maildrop open (POP3 exclusivity, and the strict IMAP/POP3 mode). */
   maildropLocks: MaildropLocks;
+  /** Counters and histograms served at /metrics. */
+  metrics: ServerMetrics;
   hostname: string;
 }
 
@@ -63,15 +66,17 @@ export async function createServerContext(config: Config, logger: Logger): Promi
   try {
     const tls = await TlsProvider.load({ certFile: config.tls.certFile, keyFile: config.tls.keyFile, dataDir: paths.dataDir, hostname });
     const throttle = new LoginThrottle(config.auth);
+    const metrics = createServerMetrics();
     return {
       config,
       store,
       logger,
       tls,
-      auth: new Authenticator(store, throttle, logger),
+      auth: new Authenticator(store, throttle, logger, metrics),
       throttle,
       limits: new ConnectionLimits(config.limits),
       maildropLocks: new MaildropLocks(),
+      metrics,
       hostname,
     };
   } catch (err) {
