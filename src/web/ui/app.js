@@ -75,8 +75,9 @@ async function signOut() {
   }
 }
 
-function navLink(href, label) {
-  const current = location.hash === href || location.hash.startsWith(`${href}/`);
+/** A sidebar link, marked as the current page when `isCurrent(location.hash)` holds. */
+function navLink(href, label, isCurrent = (hash) => hash === href || hash.startsWith(`${href}/`)) {
+  const current = isCurrent(location.hash);
   return h('li', null, h('a', { href, 'aria-current': current ? 'page' : null }, label));
 }
 
@@ -98,9 +99,9 @@ function renderChrome() {
     replace(
       sidebar,
       h('h2', { class: 'nav-title' }, 'Users'),
-      h('ul', null, navLink('#/users', 'All users'), navLink('#/users/new', 'Add user')),
+      h('ul', null, navLink('#/users', 'All users', (hash) => hash.startsWith('#/users') && hash !== '#/users/new'), navLink('#/users/new', 'Add user')),
       h('h2', { class: 'nav-title' }, 'Shared mailboxes'),
-      h('ul', null, navLink('#/shared', 'All shared mailboxes'), navLink('#/shared/new', 'Add shared mailbox')),
+      h('ul', null, navLink('#/shared', 'All shared mailboxes', (hash) => hash.startsWith('#/shared') && hash !== '#/shared/new'), navLink('#/shared/new', 'Add shared mailbox')),
       h('h2', { class: 'nav-title' }, 'MailSort'),
       h('ul', null, navLink('#/mailsort', "A user's filters")),
       h('h2', { class: 'nav-title' }, 'System'),
@@ -111,7 +112,7 @@ function renderChrome() {
     replace(
       sidebar,
       h('h2', { class: 'nav-title' }, 'MailSort'),
-      h('ul', null, navLink(base, 'Filter blocks'), navLink(`${base}/vacation`, 'Vacation message'), navLink(`${base}/test`, 'Test a message'), navLink(`${base}/file`, 'Filter file')),
+      h('ul', null, navLink(base, 'Filter blocks', (hash) => hash === base || hash.startsWith(`${base}/rules/`)), navLink(`${base}/vacation`, 'Vacation message'), navLink(`${base}/test`, 'Test a message'), navLink(`${base}/file`, 'Filter file')),
       h('h2', { class: 'nav-title' }, 'Account'),
       h('ul', null, navLink(`${base}/password`, 'Password')),
     );

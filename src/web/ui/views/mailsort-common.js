@@ -19,7 +19,8 @@ export function mailsortHeader(ctx, address, title, current) {
   return [
     ctx.session.role === 'admin' ? h('p', { class: 'crumbs' }, h('a', { href: '#/mailsort' }, 'MailSort'), ' › ', h('span', null, address)) : null,
     h('div', { class: 'page-head' }, h('h1', null, title)),
-    h('nav', { class: 'tabs', 'aria-label': 'MailSort pages' }, tabs.map(([key, href, label]) => h('a', { href, 'aria-current': key === current ? 'page' : null }, label))),
+    // A user has these pages in the sidebar; the admin, whose sidebar is about the server, gets tabs.
+    ctx.session.role !== 'admin' ? null : h('nav', { class: 'tabs', 'aria-label': 'MailSort pages' }, tabs.map(([key, href, label]) => h('a', { href, 'aria-current': key === current ? 'page' : null }, label))),
   ];
 }
 
