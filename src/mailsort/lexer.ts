@@ -13,6 +13,9 @@ export type TokenKind =
   | 'comma'
   | 'eol'
   | 'comment'
+  /** A character no token starts with; the parser says what it expected there. */
+  | 'badchar'
+  /** Text that cannot be read (an unterminated string, a bad escape); `value` is the message. */
   | 'error'
   | 'eof';
 
@@ -20,7 +23,7 @@ export interface Token {
   kind: TokenKind;
   /** The exact source text of the token. */
   text: string;
-  /** Strings and text blocks: the decoded value; errors: the message; otherwise the text. */
+  /** Strings and text blocks: the decoded value; errors: the message; bad characters: their description. */
   value: string;
   start: number;
   end: number;
@@ -204,7 +207,7 @@ export function tokenize(text: string): Token[] {
     }
     const cp = text.codePointAt(pos) ?? 0;
     const width = cp > 0xffff ? 2 : 1;
-    push('error', pos, pos + width, `unexpected character ${describeChar(cp)}`);
+    push('badchar', pos, pos + width, `the character ${describeChar(cp)}`);
     pos += width;
   }
   push('eof', text.length, text.length, '');

@@ -9,17 +9,16 @@ import type {
   Condition,
   Day,
   Field,
-  FileItem,
   FilterDiagnostic,
   FilterTree,
   MatchOp,
   Rule,
   Test,
-  TriviaItem,
   VacationSettings,
 } from './ast.js';
-import { LineMap, tokenize, type Token } from './lexer.js';
+import { tokenize, type Token } from './lexer.js';
 import { isValidHeaderName, isValidForwardAddress, isValidDay, compareDays } from './validate.js';
+import { buildItems, type BlockSpan } from './items.js';
 
 export type ParseResult = { ok: true; tree: FilterTree } | { ok: false; errors: FilterDiagnostic[] };
 
@@ -56,20 +55,10 @@ export function describeToken(t: Token): string {
       return 'a comment';
     case 'eof':
       return 'end of file';
+    case 'badchar':
     case 'error':
       return t.value;
   }
-}
-
-interface BlockSpan {
-  kind: 'rule' | 'vacation';
-  /** Offset of the block's first token and of the end of its closing line. */
-  start: number;
-  end: number;
-  rule?: Rule;
-  vacation?: VacationSettings;
-  /** Offsets (absolute) where `disabled` is or would be written. */
-  disabledSpan?: { start: number; end: number };
 }
 
 class Parser {
@@ -476,51 +465,6 @@ class Parser {
     this.next();
     return day;
   }
-}
-
-function isBlankLine(line: string): boolean {
-  return /^[ \t\f\v\u00a0\ufeff]*(?:\r\n|\n|\r)?$/.test(line);
-}
-
-/** Splits text into lines, each keeping its line end. */
-function splitLines(text: string): string[] {
-  return text.match(/[^\r\n]*(?:\r\n|\n|\r)|[^\r\n]+$/g) ?? [];
-}
-
-/** Builds the item list: the blocks as sliced from the source, and the lines between them. */
-function buildItems(text: string, blocks: BlockSpan[]): FileItem[] {
-  const map = new LineMap(text);
-  const items: FileItem[] = [];
-  let pos = 0;
-  const pushTrivia = (chunk: string): TriviaItem[] => {
-    const out: TriviaItem[] = [];
-    for (const line of splitLines(chunk)) out.push({ kind: isBlankLine(line) ? 'blank' : 'comment', text: line });
-    return out;
-  };
-  for (const b of blocks) {
-    const start = map.lineStart(map.position(b.start).line);
-    const between = pushTrivia(text.slice(pos, start));
-    // Comment lines right above a block travel with it.
-    let cut = between.length;
-    while (cut > 0 && between[cut - 1]?.kind === 'comment') cut--;
-    items.push(...between.slice(0, cut));
-    const leading = between.slice(cut);
-    const source = text.slice(start, b.end);
-    if (b.kind === 'rule' && b.rule && b.disabledSpan) {
-      items.push({
-        kind: 'rule',
-        rule: b.rule,
-        source,
-        leading,
-        disabledSpan: { start: b.disabledSpan.start - start, end: b.disabledSpan.end - start },
-      });
-    } else if (b.vacation) {
-      items.push({ kind: 'vacation', vacation: b.vacation, source, leading });
-    }
-    pos = b.end;
-  }
-  items.push(...pushTrivia(text.slice(pos)));
-  return items;
 }
 
 /** Parses a whole filter file. Never throws on bad input: errors come back as diagnostics. */

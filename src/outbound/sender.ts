@@ -103,6 +103,9 @@ export class OutboundSender {
 
   constructor(private readonly deps: OutboundSenderDeps) {
     this.timing = { ...DEFAULT_TIMING, ...deps.timing };
+    // A retry is never immediate, so a failing row cannot spin the queue.
+    this.timing.retryBaseMs = Math.max(100, this.timing.retryBaseMs);
+    this.timing.batchSize = Math.max(1, this.timing.batchSize);
     this.now = deps.now ?? (() => new Date());
   }
 
@@ -198,7 +201,8 @@ export class OutboundSender {
       }
       for (const message of due) {
         if (this.stopped) return;
-        await this.sendOne(message);
+        // A queue that cannot be updated would hand out the same rows again: wait for the timer.
+        if (!(await this.sendOne(message))) return;
       }
       if (due.length < this.timing.batchSize) return;
     }
@@ -210,28 +214,27 @@ export class OutboundSender {
     return this.deps.config.maxQueueAgeSeconds * 1000;
   }
 
-  private async sendOne(message: OutboundMessage): Promise<void> {
+  /** Sends one message; false when its queue row could not be updated. */
+  private async sendOne(message: OutboundMessage): Promise<boolean> {
     const { logger, store } = this.deps;
     const transport = this.transport;
-    if (!transport) return;
+    if (!transport) return true;
     const log = { id: message.id, kind: message.kind, from: message.from, to: message.to, attempts: message.attempts };
     const age = this.now().getTime() - message.createdAt.getTime();
     if (age > this.maxAgeMs()) {
       logger.error({ ...log, lastError: message.lastError }, 'outbound: gave up, the message was queued too long; removed from the queue');
-      await this.settle(() => store.failOutbound(message.id, 'queue age limit reached', null));
-      return;
+      return this.settle(() => store.failOutbound(message.id, 'queue age limit reached', null));
     }
     let result: SendResult;
     try {
       result = await transport.sendMail({ envelope: { from: message.from, to: message.to }, raw: message.raw });
     } catch (err) {
-      await this.failed(message, err);
-      return;
+      return this.failed(message, err);
     }
-    await this.settle(() => store.completeOutbound(message.id));
+    const done = await this.settle(() => store.completeOutbound(message.id));
     if (result.rejected.length === 0) {
       logger.info(log, 'outbound: sent');
-      return;
+      return done;
     }
     // Partly accepted: the accepted recipients are done; temporary refusals go back in the queue.
     const retry: string[] = [];
@@ -243,36 +246,37 @@ export class OutboundSender {
     }
     logger.info({ ...log, accepted: result.accepted, rejected: result.rejected }, 'outbound: sent to some recipients');
     if (retry.length > 0) {
-      await this.settle(() => store.enqueueOutbound({ kind: message.kind, from: message.from, to: retry, raw: message.raw }));
+      return (await this.settle(() => store.enqueueOutbound({ kind: message.kind, from: message.from, to: retry, raw: message.raw }))) && done;
     }
+    return done;
   }
 
-  private async failed(message: OutboundMessage, err: unknown): Promise<void> {
+  private async failed(message: OutboundMessage, err: unknown): Promise<boolean> {
     const { logger, store } = this.deps;
     const log = { id: message.id, kind: message.kind, from: message.from, to: message.to, attempts: message.attempts + 1 };
     const { permanent, reason } = classifySmtpError(err);
     if (permanent) {
       logger.error({ ...log, error: reason }, 'outbound: the relay refused the message permanently; removed from the queue');
-      await this.settle(() => store.failOutbound(message.id, reason, null));
-      return;
+      return this.settle(() => store.failOutbound(message.id, reason, null));
     }
     const retryAt = this.now().getTime() + retryDelayMs(message.attempts, this.timing.retryBaseMs, this.timing.retryMaxMs);
     if (retryAt - message.createdAt.getTime() > this.maxAgeMs()) {
       logger.error({ ...log, error: reason }, 'outbound: gave up after temporary failures (queue age limit); removed from the queue');
-      await this.settle(() => store.failOutbound(message.id, reason, null));
-      return;
+      return this.settle(() => store.failOutbound(message.id, reason, null));
     }
     logger.warn({ ...log, error: reason, retryAt: new Date(retryAt).toISOString() }, 'outbound: temporary failure; will retry');
     this.nextRetryAt = this.nextRetryAt === null ? retryAt : Math.min(this.nextRetryAt, retryAt);
-    await this.settle(() => store.failOutbound(message.id, reason, new Date(retryAt)));
+    return this.settle(() => store.failOutbound(message.id, reason, new Date(retryAt)));
   }
 
-  /** Store updates after a send: a failure is logged (the row stays and is retried). */
-  private async settle(update: () => Promise<unknown>): Promise<void> {
+  /** A queue update after an attempt; a failure is logged (the row stays and is tried again). */
+  private async settle(update: () => Promise<unknown>): Promise<boolean> {
     try {
       await update();
+      return true;
     } catch (err) {
       this.deps.logger.error({ err }, 'outbound: cannot update the queue');
+      return false;
     }
   }
 }

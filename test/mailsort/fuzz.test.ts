@@ -40,7 +40,7 @@ function checkOne(text: string): void {
     assert.ok(r.errors.length >= 1 && r.errors.length <= 50);
     for (const e of r.errors) {
       assert.ok(e.line >= 1 && e.column >= 1, JSON.stringify(e));
-      assert.match(e.message, /^(expected .+, found .+|unexpected character .+|unterminated .+)$/s);
+      assert.match(e.message, /^(expected .+, found .+|unterminated .+: expected .+, found .+)$/s);
     }
   }
 }

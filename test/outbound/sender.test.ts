@@ -270,3 +270,32 @@ describe('classification and backoff', () => {
     assert.deepEqual([0, 1, 2, 3, 10, 100].map((n) => retryDelayMs(n, 60_000, 3_600_000)), [60_000, 120_000, 240_000, 480_000, 3_600_000, 3_600_000]);
   });
 });
+
+describe('OutboundSender with a failing queue', () => {
+  test('a queue row that cannot be updated stops the drain instead of sending it again and again', async () => {
+    const smtp = await startSink();
+    const row = { id: 1, kind: 'forward' as const, from: 'a@example.com', to: ['b@elsewhere.example'], raw: RAW, attempts: 0, createdAt: new Date(), nextAttemptAt: new Date(), lastError: null };
+    let reads = 0;
+    const store = {
+      dueOutbound: async () => {
+        reads++;
+        return Array.from({ length: 20 }, () => row);
+      },
+      completeOutbound: async () => {
+        throw new Error('database is locked');
+      },
+      failOutbound: async () => undefined,
+      enqueueOutbound: async () => 2,
+      outboundStats: async () => ({ depth: 1, oldest: null }),
+    };
+    const log = captureLog();
+    const s = new OutboundSender({ store, logger: log.logger, config: relay(smtp.port), hostname: 'h', timing: { pollMs: 60_000 } });
+    s.start();
+    await s.flush();
+    await s.stop();
+    await smtp.close();
+    assert.equal(smtp.received.length <= 2, true, `sent ${smtp.received.length} times`);
+    assert.ok(reads <= 2);
+    assert.ok(log.records.some((r) => r.level === 50 && String(r.msg).includes('cannot update the queue')));
+  });
+});
