@@ -122,7 +122,12 @@ export class DelimiterScanner {
   /** The delimiter on the line starting at lineStart, if that line is one. */
   private match(lineStart: number, from: number): Delimiter | null {
     const buf = this.buf;
-    const nl = buf.indexOf(LF, lineStart);
+    // A delimiter line is short: look for its end only within MAX_BOUNDARY_LINE (+ "--" and
+    // some padding), so a huge line starting with "--" costs nothing however often it is met.
+    const window = Math.min(buf.length, lineStart + MAX_BOUNDARY_LINE + 64);
+    const found = buf.subarray(lineStart, window).indexOf(LF);
+    if (found === -1 && window < buf.length) return null;
+    const nl = found === -1 ? -1 : lineStart + found;
     const lineEnd = nl === -1 ? buf.length : nl;
     let end = lineEnd;
     if (end > lineStart && buf[end - 1] === CR) end--;

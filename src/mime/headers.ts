@@ -69,8 +69,10 @@ export function parseHeaders(headerBytes: Buffer): HeaderField[] {
       fieldEnd = next === -1 || next >= limit ? limit : next + 1;
     }
     pos = fieldEnd;
-    const colon = headerBytes.indexOf(COLON, lineStart);
-    if (colon === -1 || colon >= lineEnd || isWsp(headerBytes[lineStart])) continue;
+    // Search the colon on this line only: a line without one must not make us scan ahead.
+    const found = headerBytes.subarray(lineStart, lineEnd).indexOf(COLON);
+    if (found === -1 || isWsp(headerBytes[lineStart])) continue;
+    const colon = lineStart + found;
     let nameEnd = colon;
     while (nameEnd > lineStart && isWsp(headerBytes[nameEnd - 1])) nameEnd--;
     if (nameEnd === lineStart) continue;

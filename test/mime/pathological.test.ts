@@ -56,3 +56,19 @@ describe('linear time on pathological input', () => {
     }
   });
 });
+
+describe('linear time on pathological structure', () => {
+  test('header lines without colons, long "--" lines', () => {
+    const noColons = Buffer.from('x\r\n'.repeat(N) + 'Subject: late\r\n\r\nbody', 'latin1');
+    timed('no colons', () => assertValidIndex(indexMessage(noColons), noColons));
+    const longDashLines = Buffer.from(
+      'Content-Type: multipart/mixed; boundary=b\r\n\r\n--b\r\n\r\n' + ('--' + 'x'.repeat(N) + '\r\n').repeat(20) + '--b--\r\n',
+      'latin1',
+    );
+    timed('long dash lines', () => {
+      const index = indexMessage(longDashLines);
+      assertValidIndex(index, longDashLines);
+      assert.equal(index.root.parts?.length, 1);
+    });
+  });
+});
