@@ -67,10 +67,9 @@ export function outcomeForError(recipient: string, err: unknown, context: { mess
     return overQuota(recipient, context.quotaBytes !== null && context.messageBytes > context.quotaBytes);
   }
   if (isMailError(err, 'MS_USER_REC_NOT_FOUND') || isMailError(err, 'MS_SHARED_REC_NOT_FOUND')) return unknownRecipient(recipient);
-  if (isDeliveryError(err)) {
-    if (err.code === 'LM_USER_NOT_FOUND') return unknownRecipient(recipient);
-    if (err.code === 'LM_NO_MEM') return temporaryFailure(recipient, 'LM_NO_MEM');
-  }
+  if (isDeliveryError(err, 'LM_USER_NOT_FOUND')) return unknownRecipient(recipient);
+  // A failed allocation (RangeError from Buffer/ArrayBuffer) is a resource shortage, not bad data.
+  if (isDeliveryError(err, 'LM_NO_MEM') || isMailError(err, 'MS_NO_MEM') || err instanceof RangeError) return temporaryFailure(recipient, 'LM_NO_MEM');
   return temporaryFailure(recipient);
 }
 

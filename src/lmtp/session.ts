@@ -33,6 +33,8 @@ export interface LmtpSessionOptions {
 
 interface Transaction {
   from: string;
+  /** MAIL carried SMTPUTF8: addresses may be non-ASCII (RFC 6531). */
+  smtputf8: boolean;
   declaredSize: number | null;
   /** Recipients whose RCPT got 250, in order (duplicates kept: each gets its own reply). */
   recipients: string[];
@@ -48,6 +50,11 @@ type SessionState =
 type CommandHandler = (session: LmtpSession, args: string) => Promise<void> | void;
 
 const MAX_RECIPIENTS = 1000;
+const NEEDS_SMTPUTF8: Reply = { code: 553, enhanced: '5.6.7', text: 'Non-ASCII address needs the SMTPUTF8 parameter' };
+
+function isAscii(text: string): boolean {
+  return /^[\x00-\x7f]*$/.test(text);
+}
 
 export class LmtpSession {
   private state: SessionState = { kind: 'greeted' };
@@ -180,11 +187,13 @@ export class LmtpSession {
     if (parsed.value.size !== null && parsed.value.size > this.options.maxMessageBytes) {
       return this.bad({ code: 552, enhanced: '5.3.4', text: `Message size exceeds the limit of ${this.options.maxMessageBytes} bytes` });
     }
+    if (!parsed.value.smtputf8 && !isAscii(parsed.value.address)) return this.bad(NEEDS_SMTPUTF8);
     if (this.closing) {
       this.reply({ code: 421, enhanced: '4.3.2', text: `${this.options.hostname} Service shutting down` });
       return this.close();
     }
-    this.state = { kind: 'mail', client: state.client, tx: { from: parsed.value.address, declaredSize: parsed.value.size, recipients: [] } };
+    const tx: Transaction = { from: parsed.value.address, smtputf8: parsed.value.smtputf8, declaredSize: parsed.value.size, recipients: [] };
+    this.state = { kind: 'mail', client: state.client, tx };
     this.ok({ code: 250, enhanced: '2.1.0', text: 'Sender ok' });
   }
 
@@ -194,6 +203,7 @@ export class LmtpSession {
     const parsed = parseRcptTo(args);
     if (!parsed.ok) return this.bad(parsed);
     const address = parsed.value.address;
+    if (!state.tx.smtputf8 && !isAscii(address)) return this.bad(NEEDS_SMTPUTF8);
     if (!isDeliverableAddress(address)) return this.bad({ code: 553, enhanced: '5.1.3', text: 'Bad recipient address syntax' });
     if (state.tx.recipients.length >= MAX_RECIPIENTS) return this.reply({ code: 452, enhanced: '4.5.3', text: 'Too many recipients' });
     let check;

@@ -151,4 +151,19 @@ describe('LMTP server', () => {
     assert.equal((await c.command('RCPT TO:<alice@example.com> NOTIFY=NEVER')).code, 555);
     await c.quit();
   });
+
+  test('non-ASCII addresses need SMTPUTF8', async () => {
+    const c = await connect();
+    await c.command('LHLO mta.test');
+    const refused = await c.command('MAIL FROM:<jörg@bücher.example>');
+    assert.equal(refused.code, 553);
+    assert.match(text(refused), /^5\.6\.7 /);
+    assert.equal((await c.command('MAIL FROM:<a@b.example>')).code, 250);
+    assert.equal((await c.command('RCPT TO:<jörg@example.com>')).code, 553);
+    assert.equal((await c.command('RSET')).code, 250);
+    assert.equal((await c.command('MAIL FROM:<jörg@bücher.example> SMTPUTF8')).code, 250);
+    assert.equal((await c.command('RCPT TO:<jörg@example.com>')).code, 550, 'checked (and unknown) rather than refused');
+    assert.equal((await c.command('RCPT TO:<alice@example.com>')).code, 250);
+    await c.quit();
+  });
 });
