@@ -127,12 +127,16 @@ export class DeliveryPipeline {
 
     // The same address twice in one transaction gets one copy and the same answer twice.
     const firstIndexOf = new Map<string, number>();
+    const duplicatesOf = new Map<number, number[]>();
     const queue: number[] = [];
     input.recipients.forEach((r, i) => {
       const key = normalizeAddress(r);
-      if (!firstIndexOf.has(key)) {
+      const first = firstIndexOf.get(key);
+      if (first === undefined) {
         firstIndexOf.set(key, i);
         queue.push(i);
+      } else {
+        duplicatesOf.set(first, [...(duplicatesOf.get(first) ?? []), i]);
       }
     });
     const results: RecipientOutcome[] = new Array<RecipientOutcome>(input.recipients.length);
@@ -146,13 +150,11 @@ export class DeliveryPipeline {
         const { outcome, outboundQueued } = await this.deliverOne(id, input, recipient, message, index);
         outbound ||= outboundQueued;
         results[i] = finish(i, outcome);
-        input.recipients.forEach((r, j) => {
-          if (j !== i && firstIndexOf.get(normalizeAddress(r)) === i) {
-            const duplicate = { ...outcome, recipient: r };
-            results[j] = duplicate;
-            emit(j, duplicate);
-          }
-        });
+        for (const j of duplicatesOf.get(i) ?? []) {
+          const duplicate = { ...outcome, recipient: input.recipients[j] ?? '' };
+          results[j] = duplicate;
+          emit(j, duplicate);
+        }
       }
     };
     const workers: Promise<void>[] = [];
