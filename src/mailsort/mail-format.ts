@@ -47,7 +47,10 @@ export function encodeWords(text: string): string[] {
 export function headerLine(name: string, value: string, options: { structured?: boolean } = {}): string {
   const clean = value.replace(/[\r\n]+/g, ' ');
   // Structured fields (addresses, ids) are never turned into encoded words.
-  const parts = options.structured || isPrintableAscii(clean) ? clean.split(' ') : encodeWords(clean);
+  const words = clean.split(' ');
+  // A word too long for a line (998 at most) is sent as encoded words, which can be folded.
+  const plain = isPrintableAscii(clean) && words.every((w) => w.length < 900);
+  const parts = options.structured || plain ? words : encodeWords(clean);
   let line = `${name}:`;
   let out = '';
   for (const part of parts) {

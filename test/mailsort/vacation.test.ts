@@ -8,6 +8,7 @@ import {
   vacationRefusal,
 } from '../../src/mailsort/vacation.js';
 import type { VacationSettings } from '../../src/mailsort/ast.js';
+import { headerLine } from '../../src/mailsort/mail-format.js';
 import { decodeHeaderValue, headerMap, parseHeaders } from '../../src/mime/index.js';
 
 function view(headers: string): MessageView {
@@ -167,5 +168,14 @@ describe('the vacation reply', () => {
     const r = reply(BASE);
     assert.equal(r.body, 'I am away.\r\nBack on Monday.\r\n');
     assert.match(r.raw, /Content-Type: text\/plain; charset=us-ascii\r\nContent-Transfer-Encoding: 7bit/);
+  });
+});
+
+describe('header lines', () => {
+  test('a very long word is encoded so that every line stays short', () => {
+    const line = headerLine('Subject', `x${'y'.repeat(2000)}`);
+    for (const l of line.split('\r\n')) assert.ok(l.length <= 78, l);
+    const value = Buffer.from(line.slice('Subject:'.length).replace(/\r\n$/, ''));
+    assert.equal(decodeHeaderValue(value).replace(/\r\n/g, '').trim(), `x${'y'.repeat(2000)}`);
   });
 });
