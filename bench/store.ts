@@ -56,11 +56,20 @@ function seconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
 }
 
-async function appendRate(store: SqliteStore, mailbox: MailboxId, count: number, offset: number, limit: number): Promise<number> {
+/** Appends `count` messages; returns appends per second and CPU milliseconds per append. */
+async function appendRate(
+  store: SqliteStore,
+  mailbox: MailboxId,
+  count: number,
+  offset: number,
+  limit: number,
+): Promise<{ rate: number; cpuMs: number }> {
   const messages = Array.from({ length: count }, (_, i) => benchMessage(offset + i));
   const start = process.hrtime.bigint();
+  const cpu = process.cpuUsage();
   await pool(count, limit, (i) => store.appendMessage(mailbox, messages[i] as Buffer));
-  return count / seconds(start);
+  const used = process.cpuUsage(cpu);
+  return { rate: count / seconds(start), cpuMs: (used.user + used.system) / 1000 / count };
 }
 
 const FLAG_SETS = [[], ['\\Seen'], ['\\Seen', '\\Flagged'], ['\\Seen', '$Work'], ['\\Answered', '\\Seen']];
@@ -79,10 +88,10 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<Be
     const inbox = await store.getMailbox(owner, 'INBOX');
 
     const commitsBefore = store.appendCommits;
-    const concurrentRate = await appendRate(store, inbox.id, appendCount, 0, limit);
+    const concurrent = await appendRate(store, inbox.id, appendCount, 0, limit);
     const commits = store.appendCommits - commitsBefore;
     const serialBox = await store.createMailbox(owner, 'Serial');
-    const serialRate = await appendRate(store, serialBox.id, serialCount, appendCount, 1);
+    const serial = await appendRate(store, serialBox.id, serialCount, appendCount, 1);
 
     // The big mailbox: one shared file, so inserting 100,000 rows costs database work only.
     const big = await store.createMailbox(owner, 'Big');
@@ -92,22 +101,30 @@ export async function runStoreBench(options: StoreBenchOptions = {}): Promise<Be
     const fillSeconds = seconds(fillStart);
 
     const timings: number[] = [];
+    const cpuTimings: number[] = [];
     let listed = 0;
     for (let run = 0; run < 3; run++) {
       const start = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
       listed = (await store.listMessages(big.id)).length;
+      const used = process.cpuUsage(cpu);
       timings.push(seconds(start) * 1000);
+      cpuTimings.push((used.user + used.system) / 1000);
     }
     if (listed !== bigCount) throw new Error(`listMessages returned ${listed} messages, expected ${bigCount}`);
+    const firstMs = timings[0] ?? 0;
     timings.sort((a, b) => a - b);
+    cpuTimings.sort((a, b) => a - b);
     const k = bigCount / 1000;
     return [
-      { name: `store.append_${appendCount}_4k_concurrent${limit}`, value: Math.round(concurrentRate), unit: 'appends/s' },
+      { name: `store.append_${appendCount}_4k_concurrent${limit}`, value: Math.round(concurrent.rate), unit: 'appends/s' },
+      { name: 'store.append_4k_cpu_per_append', value: Number(concurrent.cpuMs.toFixed(2)), unit: 'ms' },
       { name: `store.append_4k_commits_per_${appendCount}`, value: commits, unit: 'commits' },
-      { name: 'store.append_4k_one_at_a_time', value: Math.round(serialRate), unit: 'appends/s' },
+      { name: 'store.append_4k_one_at_a_time', value: Math.round(serial.rate), unit: 'appends/s' },
       { name: `store.fill_${k}k_mailbox_shared_file`, value: Math.round(bigCount / fillSeconds), unit: 'appends/s' },
-      { name: `store.list_messages_${k}k_first`, value: Number((timings[0] ?? 0).toFixed(1)), unit: 'ms' },
+      { name: `store.list_messages_${k}k_first`, value: Number(firstMs.toFixed(1)), unit: 'ms' },
       { name: `store.list_messages_${k}k_median`, value: Number((timings[1] ?? 0).toFixed(1)), unit: 'ms' },
+      { name: `store.list_messages_${k}k_median_cpu`, value: Number((cpuTimings[1] ?? 0).toFixed(1)), unit: 'ms' },
       { name: 'store.peak_rss', value: Math.round(process.resourceUsage().maxRSS / 1024), unit: 'MB' },
     ];
   } finally {
