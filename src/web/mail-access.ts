@@ -21,7 +21,10 @@ export async function mailUserFor(web: WebContext, principal: Principal | null, 
   }
   if (principal.role === 'user' && principal.address !== normalized) throw webError('FORBIDDEN', 'You can only manage your own mail settings.');
   try {
-    return await web.ctx.store.getUser(normalized);
+    const user = await web.ctx.store.getUser(normalized);
+    // A disabled account keeps no access through an old session or a user-scoped token.
+    if (principal.role === 'user' && user.disabled) throw webError('UNAUTHENTICATED', 'This account is disabled.');
+    return user;
   } catch (err) {
     // A user whose account was removed while signed in: their session is over.
     if (principal.role === 'user' && isMailError(err, 'MS_USER_REC_NOT_FOUND')) throw webError('UNAUTHENTICATED', 'Please sign in again.');

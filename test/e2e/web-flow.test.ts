@@ -202,6 +202,7 @@ describe('web UI end to end (admin, MailSort, LMTP, IMAP, vacation over SMTP)', 
     await imap.connect();
     try {
       const status = await imap.status('Projects', { messages: true });
+      assert.ok(status);
       assert.equal(status.messages, 1);
       const lock = await imap.getMailboxLock('Projects');
       try {
@@ -212,6 +213,7 @@ describe('web UI end to end (admin, MailSort, LMTP, IMAP, vacation over SMTP)', 
         lock.release();
       }
       const inboxStatus = await imap.status('INBOX', { messages: true });
+      assert.ok(inboxStatus);
       assert.equal(inboxStatus.messages, 1, 'only the earlier message is in INBOX');
     } finally {
       await imap.logout();

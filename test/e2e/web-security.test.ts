@@ -98,7 +98,7 @@ describe('web UI security in a browser', () => {
     await page.locator('select').selectOption({ index: 1 });
     await page.getByRole('button', { name: 'Test' }).click();
     await page.getByText(`Filed in “${MARKUP_FOLDER}”`).waitFor();
-    assert.equal(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss), undefined);
+    assert.equal(await page.evaluate(() => (globalThis as { __xss?: number }).__xss), undefined);
     assert.equal(await page.locator('main img').count(), 0, 'no <img> element was made from data');
     assert.equal(await page.locator('main script, main b').count(), 0);
     await signOut(page);
