@@ -32,7 +32,8 @@ class SocketTransport implements ImapTransport {
     private readonly ctx: ServerContext,
     private readonly onData: (chunk: Buffer) => void,
     private readonly idleTimeoutMs: number,
-    private readonly onTimeout: () => void,
+    /** Returns false when the session is busy: the timer is then armed again. */
+    private readonly onTimeout: () => boolean,
     private readonly onClose: () => void,
   ) {
     this.socket = socket;
@@ -42,7 +43,10 @@ class SocketTransport implements ImapTransport {
 
   private attach(socket: net.Socket): void {
     socket.on('data', this.onData);
-    socket.setTimeout(this.idleTimeoutMs, this.onTimeout);
+    socket.setTimeout(this.idleTimeoutMs);
+    socket.on('timeout', () => {
+      if (!this.onTimeout() && socket === this.socket) socket.setTimeout(this.idleTimeoutMs);
+    });
     socket.on('close', this.onClose);
     socket.on('error', () => socket.destroy());
   }
@@ -71,6 +75,7 @@ class SocketTransport implements ImapTransport {
     // after STARTTLS is ever read as a command.
     plain.removeListener('data', this.onData);
     plain.removeListener('close', this.onClose);
+    plain.removeAllListeners('timeout');
     plain.setTimeout(0);
     const secure = new tls.TLSSocket(plain, { isServer: true, secureContext: this.ctx.tls.secureContext() });
     this.socket = secure;
@@ -146,7 +151,7 @@ export class ImapListeners {
       this.ctx,
       (chunk) => session?.onData(chunk),
       this.idleTimeoutMs,
-      () => session?.autoLogout(),
+      () => session?.autoLogout() ?? true,
       () => {
         slot.release();
         this.sockets.delete(socket);
@@ -169,7 +174,8 @@ export class ImapListeners {
 
   /** Stops listening and ends every session with BYE. */
   async close(): Promise<void> {
-    await Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    // server.close() resolves only once every connection is gone, so sessions are ended first.
+    const closed = Promise.all(this.servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     this.servers.length = 0;
     for (const session of this.sessions) session.end('Server shutting down');
     const deadline = Date.now() + CLOSE_GRACE_MS + 500;
@@ -177,5 +183,6 @@ export class ImapListeners {
     for (const socket of this.sockets) socket.destroy();
     this.sockets.clear();
     this.sessions.clear();
+    await closed;
   }
 }

@@ -345,9 +345,14 @@ export class ImapSession {
     this.cleanup();
   }
 
-  /** Inactivity auto-logout. */
-  autoLogout(): void {
+  /**
+   * Inactivity auto-logout; false (and nothing happens) while a command is still running, since
+   * a long command is not client inactivity.
+   */
+  autoLogout(): boolean {
+    if (this.busy && !this.idling) return false;
     this.end('Autologout; idle for too long');
+    return true;
   }
 
   /** The connection is gone (client closed, network error). */

@@ -1,0 +1,51 @@
+/** Connection limits and the inactivity auto-logout on real sockets. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { startImap } from './imap-harness.js';
+import { RawImap } from './imap-raw-client.js';
+
+test('connections beyond the limit are answered with BYE and a reason', async () => {
+  const h = await startImap({ 'lim@example.com': 'lim-pass-1' }, { limits: { imap: { maxConnections: 2 } } });
+  const open: RawImap[] = [];
+  try {
+    open.push(await RawImap.connect(h.imapPort), await RawImap.connect(h.imapPort));
+    const raw = await new Promise<string>((resolve) => {
+      const s = net.connect(h.imapPort, '127.0.0.1');
+      let data = '';
+      s.on('data', (d: Buffer) => (data += d.toString()));
+      s.on('close', () => resolve(data));
+      s.on('error', () => resolve(data));
+    });
+    assert.match(raw, /^\* BYE .*Maximum number of client connections has been reached/);
+    // A slot frees up when a client leaves.
+    open.shift()?.close();
+    await new Promise((r) => setTimeout(r, 100));
+    const again = await RawImap.connect(h.imapPort);
+    open.push(again);
+    assert.match((await again.command('NOOP')).tagged, /OK/);
+  } finally {
+    for (const c of open) c.close();
+    await h.stop();
+  }
+});
+
+test('an inactive session is logged out with BYE', async () => {
+  const h = await startImap({ 'idle@example.com': 'idle-pass-1' }, {}, { idleTimeoutMs: 300 });
+  try {
+    const c = await RawImap.login(h.imapPort, 'idle@example.com', 'idle-pass-1');
+    const t0 = Date.now();
+    const bye = await c.waitFor(/^\* BYE/, 3000);
+    assert.match(bye.line, /Autologout/);
+    assert.ok(await c.waitClosed(3000));
+    assert.ok(Date.now() - t0 >= 250);
+  } finally {
+    await h.stop();
+  }
+});
+
+test('the configured auto-logout can never be below 30 minutes', async () => {
+  const { configSchema } = await import('../../src/config/schema.js');
+  assert.throws(() => configSchema.parse({ timers: { imapIdleSeconds: 60 } }));
+  assert.equal(configSchema.parse({}).timers.imapIdleSeconds, 1800);
+});
