@@ -93,6 +93,7 @@ export class LmtpServer implements Service {
     socket.on('error', (err) => logger.debug({ remote, err }, 'lmtp: connection error'));
     const slot = this.ctx.limits.open('lmtp', ip);
     if (!slot.ok) {
+      logger.warn({ remote, reason: slot.reason }, 'lmtp: connection refused');
       socket.end(`421 4.7.0 ${hostname} ${slot.reason}\r\n`);
       return;
     }
@@ -114,7 +115,9 @@ export class LmtpServer implements Service {
     });
     this.sessions.set(socket, session);
     socket.setTimeout(config.timers.lmtpIdleSeconds * 1000, () => session.timeout());
+    logger.debug({ remote }, 'lmtp: connection opened');
     socket.on('close', () => {
+      logger.debug({ remote }, 'lmtp: connection closed');
       session.connectionLost();
       this.sessions.delete(socket);
       slot.release();
