@@ -5,8 +5,11 @@ import { parseStructure } from './parser.js';
 import { buildSearchHeaders } from './search-headers.js';
 import type { MessageIndex } from './types.js';
 
-/** A minimal index used only if parsing failed unexpectedly: the message as one text leaf. */
-function fallbackIndex(raw: Buffer): MessageIndex {
+/**
+ * A minimal index used only if parsing failed unexpectedly (a bug, or the worker running out
+ * of memory): the whole message as one text/plain leaf with an empty envelope.
+ */
+export function fallbackIndex(raw: Buffer): MessageIndex {
   const size = raw.length;
   let lines = 0;
   for (let p = raw.indexOf(0x0a); p !== -1; p = raw.indexOf(0x0a, p + 1)) lines++;
