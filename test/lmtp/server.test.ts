@@ -167,3 +167,31 @@ describe('LMTP server', () => {
     await c.quit();
   });
 });
+
+describe('LMTP connection limits', () => {
+  test('connections over the per-IP limit get 421 4.7.0; a freed slot is usable again', async () => {
+    const t = await makeTestContext({ limits: { lmtp: { maxConnectionsPerIp: 1 } }, listeners: { lmtp: { socket: '' } } });
+    const service = createLmtpService(t.ctx);
+    try {
+      const port = (await service.start())[0]?.port ?? 0;
+      const first = await LmtpClient.connect({ host: '127.0.0.1', port, timeoutMs: 5000 });
+      assert.equal(first.greeting.code, 220);
+      const second = await LmtpClient.connect({ host: '127.0.0.1', port, timeoutMs: 5000 });
+      assert.equal(second.greeting.code, 421);
+      assert.match(text(second.greeting), /^4\.7\.0 /);
+      second.client.destroy();
+      await first.client.quit();
+      let greeting = 0;
+      for (let i = 0; i < 50 && greeting !== 220; i++) {
+        await new Promise((r) => setTimeout(r, 20));
+        const again = await LmtpClient.connect({ host: '127.0.0.1', port, timeoutMs: 5000 });
+        greeting = again.greeting.code;
+        again.client.destroy();
+      }
+      assert.equal(greeting, 220);
+    } finally {
+      await service.stop();
+      await t.cleanup();
+    }
+  });
+});
