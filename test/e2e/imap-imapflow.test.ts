@@ -71,6 +71,7 @@ describe('IMAP with imapflow', () => {
       assert.equal(moved.uidMap?.size, 2);
       assert.equal(c.mailbox && typeof c.mailbox !== 'boolean' ? c.mailbox.exists : -1, 1);
       const status = await c.status('Projects/Alpha', { messages: true, unseen: true });
+      assert.ok(status);
       assert.equal(status.messages, 2);
       assert.equal(status.unseen, 0);
     } finally {
