@@ -26,7 +26,11 @@ export interface SpoolAgentOptions {
   /** First retry delay after a temporary failure; doubles up to maxRetryDelayMs. */
   retryDelayMs?: number;
   maxRetryDelayMs?: number;
+  /** Files delivered at the same time within a pass (default 4). */
+  concurrency?: number;
 }
+
+const DEFAULT_CONCURRENCY = 4;
 
 interface RetryState {
   attempts: number;
@@ -102,12 +106,17 @@ export class SpoolAgent {
       return;
     }
     const now = Date.now();
-    for (const name of names) {
-      if (this.stopped) return;
-      const retry = this.retries.get(name);
-      if (retry && retry.notBefore > now) continue;
-      await this.handleFile(name);
-    }
+    const due = names.filter((name) => (this.retries.get(name)?.notBefore ?? 0) <= now);
+    // A few files at once, oldest first: their commits share fsyncs in the store.
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < due.length && !this.stopped) {
+        const name = due[next++];
+        if (name !== undefined) await this.handleFile(name);
+      }
+    };
+    const workers = Math.min(this.options.concurrency ?? DEFAULT_CONCURRENCY, due.length);
+    await Promise.all(Array.from({ length: workers }, () => worker()));
   }
 
   private async handleFile(name: string): Promise<void> {

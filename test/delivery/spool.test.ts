@@ -105,6 +105,18 @@ describe('spool agent', () => {
     assert.ok(!list(spool).includes(name));
   });
 
+  test('a burst of files is delivered, each message exactly once', async () => {
+    const before = (await messagesIn(store, user('bob@example.com'), 'INBOX')).raws.length;
+    const names: string[] = [];
+    for (let i = 0; i < 40; i++) names.push(await writeSpoolFile(spool, { from: '', recipients: ['bob@example.com'] }, Buffer.from(`Subject: burst ${i}\r\n\r\nx\r\n`)));
+    await agent.scanOnce();
+    await until(() => names.every((n) => list(join(spool, 'done')).includes(n)));
+    const { raws } = await messagesIn(store, user('bob@example.com'), 'INBOX');
+    assert.equal(raws.length, before + 40);
+    const subjects = raws.map((r) => /Subject: (burst \d+)/.exec(r.toString())?.[1]).filter(Boolean);
+    assert.equal(new Set(subjects).size, 40);
+  });
+
   test('dot files, directories and files in tmp/ are left alone', async () => {
     writeFileSync(join(spool, '.hidden'), 'x');
     mkdirSync(join(spool, 'adir'), { recursive: true });
