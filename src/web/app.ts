@@ -17,13 +17,14 @@ import { registerSessionRoutes } from './routes/session.js';
 import { installSecurity } from './security.js';
 import { DEFAULT_SESSION_LIMITS, SessionStore, type SessionLimits } from './sessions.js';
 import { findUiDirectory, serveUi } from './static.js';
+import { configuredListeners, probeListeners } from './listener-probe.js';
 import type { ListenerStatus, WebContext } from './web-context.js';
 
 export interface HttpServiceDeps {
   /** Defaults to an AdminService over ctx.store with the configured default quota. */
   admin?: AdminService;
-  /** Listener states for the server page; defaults to what the configuration says. */
-  listenerStatus?: () => ListenerStatus[];
+  /** Listener states for the server page; by default the configured ones, probed. */
+  listenerStatus?: () => ListenerStatus[] | Promise<ListenerStatus[]>;
   /** The session cookie's Secure flag; 'auto' (default) sets it over HTTPS and on loopback hosts. */
   secureCookies?: boolean | 'auto';
   sessionLimits?: SessionLimits;
@@ -40,20 +41,6 @@ function packageVersion(): string {
   } catch {
     return 'unknown';
   }
-}
-
-/** Listener states from the configuration alone (the HTTP one is filled in by the service once bound). */
-export function configuredListeners(ctx: ServerContext): ListenerStatus[] {
-  const l = ctx.config.listeners;
-  const entries: [string, { enabled: boolean; host?: string | undefined; port: number }][] = [
-    ['imap', l.imap],
-    ['imaps', l.imaps],
-    ['pop3', l.pop3],
-    ['pop3s', l.pop3s],
-    ['lmtp', l.lmtp],
-    ['http', l.http],
-  ];
-  return entries.map(([name, cfg]) => ({ name, enabled: cfg.enabled, host: cfg.host ?? ctx.config.host, port: cfg.port, state: cfg.enabled ? 'configured' : 'off' }));
 }
 
 function fastifyErrorToApi(err: FastifyError): ApiError | null {
@@ -87,7 +74,7 @@ export async function buildWebApp(ctx: ServerContext, deps: HttpServiceDeps = {}
     secureCookies: deps.secureCookies ?? 'auto',
     version: packageVersion(),
     startedAt: new Date(),
-    listenerStatus: deps.listenerStatus ?? (() => configuredListeners(ctx)),
+    listenerStatus: deps.listenerStatus ?? (() => probeListeners(configuredListeners(ctx))),
   };
   installSecurity(app, { sessions, tokens, throttle: ctx.throttle, secureCookies: web.secureCookies });
 

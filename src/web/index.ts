@@ -4,7 +4,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { BoundAddress, ServerContext, Service } from '../server/context.js';
-import { buildWebApp, configuredListeners, type HttpServiceDeps } from './app.js';
+import { buildWebApp, type HttpServiceDeps } from './app.js';
+import { configuredListeners, probeListeners } from './listener-probe.js';
 import type { WebContext } from './web-context.js';
 
 export { ensureAdminCredential, TokenRegistry } from './credentials.js';
@@ -22,7 +23,7 @@ export function createHttpService(ctx: ServerContext, deps: HttpServiceDeps = {}
   let bound: BoundAddress | null = null;
   const listenerStatus =
     deps.listenerStatus ??
-    (() => configuredListeners(ctx).map((l) => (l.name === 'http' && bound ? { ...l, host: bound.host, port: bound.port, state: 'running' as const } : l)));
+    (() => probeListeners(configuredListeners(ctx).map((l) => (l.name === 'http' && bound ? { ...l, host: bound.host, port: bound.port, state: 'running' as const } : l))));
   return {
     name: 'http',
     get app() {

@@ -21,5 +21,5 @@ export interface WebContext {
   secureCookies: boolean | 'auto';
   version: string;
   startedAt: Date;
-  listenerStatus(): ListenerStatus[];
+  listenerStatus(): ListenerStatus[] | Promise<ListenerStatus[]>;
 }

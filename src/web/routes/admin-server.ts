@@ -45,7 +45,7 @@ export function registerAdminServerRoutes(router: ApiRouter, web: WebContext): v
         hostname: ctx.hostname,
         versions: { msgstore: web.version, node: process.versions.node, sqlite: process.versions.sqlite ?? null },
         startedAt: web.startedAt.toISOString(),
-        listeners: web.listenerStatus(),
+        listeners: await web.listenerStatus(),
         counts: { users: users.total, sharedMailboxes: shared.length, outboundQueue: queue.depth, oldestQueued: queue.oldest?.toISOString() ?? null },
         certificate: certificateSummary(web),
       };

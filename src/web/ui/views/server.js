@@ -91,7 +91,7 @@ export async function serverView(ctx) {
                 'tr',
                 null,
                 h('td', null, l.name.toUpperCase()),
-                h('td', { class: 'mono' }, l.enabled ? `${l.host}:${l.port}` : '—'),
+                h('td', { class: 'mono' }, !l.enabled ? '—' : l.port === 0 ? `${l.host}, any free port` : `${l.host}:${l.port}`),
                 h('td', null, h('span', { class: `badge ${l.state === 'running' ? 'ok' : l.state === 'off' ? '' : l.state === 'stopped' ? 'warn' : ''}` }, { running: 'Running', configured: 'Enabled', stopped: 'Stopped', off: 'Off' }[l.state] ?? l.state)),
               ),
             ),
