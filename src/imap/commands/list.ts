@@ -9,7 +9,8 @@ import { decodeMailboxName, encodeMailboxName } from '../protocol/mutf7.js';
 import { bad } from '../session/errors.js';
 import type { ImapSession } from '../session/session.js';
 import { AUTHENTICATED } from '../session/state.js';
-import { astring, expectCount, mailboxName } from './args.js';
+import { astring, atomText, expectCount, listItems, mailboxName } from './args.js';
+import type { ImapValue } from '../protocol/types.js';
 import { defineCommand } from './types.js';
 
 interface ListEntry {
@@ -79,7 +80,7 @@ function listLine(kind: 'LIST' | 'LSUB', entry: ListEntry): ResponseValue[] {
   return [atom(kind), list(entry.attributes.map(atom)), str(HIERARCHY_DELIMITER), astr(encodeMailboxName(entry.name))];
 }
 
-function parsePattern(args: readonly import('../protocol/types.js').ImapValue[], usage: string): { reference: string; pattern: string } {
+function parsePattern(args: readonly ImapValue[], usage: string): { reference: string; pattern: string } {
   expectCount(args, 2, 2, usage);
   const reference = mailboxName(args[0]);
   const rawPattern = astring(args[1], 'a mailbox pattern');
@@ -93,22 +94,91 @@ function joinReference(reference: string, pattern: string): string {
   return reference + pattern;
 }
 
+interface ListRequest {
+  reference: string;
+  patterns: string[];
+  /** RFC 5258 selection options (SUBSCRIBED, SPECIAL-USE, RECURSIVEMATCH, REMOTE). */
+  select: Set<string>;
+  /** RFC 5258 return options (SUBSCRIBED, CHILDREN, SPECIAL-USE). */
+  returns: Set<string>;
+}
+
+const SELECTION_OPTIONS = new Set(['SUBSCRIBED', 'SPECIAL-USE', 'RECURSIVEMATCH', 'REMOTE']);
+const RETURN_OPTIONS = new Set(['SUBSCRIBED', 'CHILDREN', 'SPECIAL-USE']);
+
+function optionSet(v: ImapValue | undefined, allowed: Set<string>, what: string): Set<string> {
+  const out = new Set<string>();
+  for (const item of listItems(v, `a list of ${what}`)) {
+    const name = atomText(item, what).toUpperCase();
+    if (!allowed.has(name)) throw bad(`Unsupported LIST ${what} ${name}`);
+    out.add(name);
+  }
+  return out;
+}
+
+/** LIST, plain (RFC 3501) or extended (RFC 5258 syntax, as SPECIAL-USE clients send it). */
+function parseList(args: readonly ImapValue[]): ListRequest {
+  let i = 0;
+  const select = args[0]?.type === 'list' ? optionSet(args[i++], SELECTION_OPTIONS, 'selection options') : new Set<string>();
+  if (select.has('RECURSIVEMATCH') && !select.has('SUBSCRIBED')) throw bad('RECURSIVEMATCH needs another selection option');
+  if (args.length - i < 2) throw bad('Syntax: LIST reference pattern');
+  const reference = mailboxName(args[i++]);
+  const patternArg = args[i++];
+  const rawPatterns = patternArg?.type === 'list' ? patternArg.items : [patternArg];
+  const patterns = rawPatterns.map((p) => {
+    const decoded = decodeMailboxName(astring(p, 'a mailbox pattern'));
+    if (decoded === null) throw bad('Mailbox pattern is not valid modified UTF-7');
+    return decoded;
+  });
+  let returns = new Set<string>();
+  if (i < args.length) {
+    if (atomText(args[i++], 'RETURN').toUpperCase() !== 'RETURN') throw bad('Syntax: LIST reference pattern [RETURN (options)]');
+    returns = optionSet(args[i++], RETURN_OPTIONS, 'return options');
+  }
+  if (i !== args.length) throw bad('Syntax: LIST reference pattern [RETURN (options)]');
+  if (select.has('SUBSCRIBED')) returns.add('SUBSCRIBED');
+  return { reference, patterns, select, returns };
+}
+
 export const listCommand = defineCommand({
   name: 'LIST',
   states: AUTHENTICATED,
   allowsExpunge: true,
-  parse: (args) => parsePattern(args, 'LIST reference pattern'),
-  async handle(session, { reference, pattern }) {
-    if (pattern === '') {
+  parse: parseList,
+  async handle(session, { reference, patterns, select, returns }) {
+    if (patterns.length === 1 && patterns[0] === '' && select.size === 0) {
       await session.sendUntagged([atom('LIST'), list([atom('\\Noselect')]), str(HIERARCHY_DELIMITER), str('')]);
       return;
     }
-    const matches = patternMatcher(joinReference(reference, pattern));
-    const entries = [...(await visibleEntries(session)).values()].filter((e) => matches(e.name));
-    entries.sort((a, b) => (sortKey(a.name) < sortKey(b.name) ? -1 : 1));
-    for (const entry of entries) await session.sendUntagged(listLine('LIST', entry));
+    const matchers = patterns.map((p) => patternMatcher(joinReference(reference, p)));
+    const matches = (name: string): boolean => matchers.some((m) => m(name));
+    const visible = await visibleEntries(session);
+    const subscribed = returns.has('SUBSCRIBED') ? new Set(await session.store.listSubscriptions(session.user().address)) : new Set<string>();
+    const out: { entry: ListEntry; extra: ResponseValue | null }[] = [];
+    const candidates = new Map(visible);
+    // Subscribed names that no longer exist are still listed under SUBSCRIBED (RFC 5258 3.1).
+    if (select.has('SUBSCRIBED')) {
+      for (const name of subscribed) if (!candidates.has(name) && !(name === SHARED_ROOT || name.startsWith(`${SHARED_ROOT}/`))) candidates.set(name, { name, attributes: ['\\NonExistent'] });
+    }
+    for (const entry of candidates.values()) {
+      if (!matches(entry.name)) continue;
+      const attributes = [...entry.attributes];
+      if (subscribed.has(entry.name)) attributes.push('\\Subscribed');
+      let extra: ResponseValue | null = null;
+      if (select.has('SUBSCRIBED') && !subscribed.has(entry.name)) {
+        const childSubscribed = [...subscribed].some((s) => s.startsWith(`${entry.name}${HIERARCHY_DELIMITER}`));
+        if (!select.has('RECURSIVEMATCH') || !childSubscribed) continue;
+        extra = list([str('CHILDINFO'), list([str('SUBSCRIBED')])]);
+      }
+      if (select.has('SPECIAL-USE') && !attributes.some((a) => SPECIAL_USES.has(a))) continue;
+      out.push({ entry: { name: entry.name, attributes }, extra });
+    }
+    out.sort((a, b) => (sortKey(a.entry.name) < sortKey(b.entry.name) ? -1 : 1));
+    for (const { entry, extra } of out) await session.sendUntagged(extra ? [...listLine('LIST', entry), extra] : listLine('LIST', entry));
   },
 });
+
+const SPECIAL_USES = new Set(['\\All', '\\Archive', '\\Drafts', '\\Flagged', '\\Junk', '\\Sent', '\\Trash']);
 
 export const lsub = defineCommand({
   name: 'LSUB',
