@@ -5,6 +5,7 @@
  */
 import type { FileItem, FilterTree, Rule, RuleItem, TriviaItem, VacationItem, VacationSettings } from './ast.js';
 import { FilterEditError } from './errors.js';
+import { formatSize } from './printer.js';
 import { validateRule, validateVacation } from './validate.js';
 
 function ruleSlots(tree: FilterTree): number[] {
@@ -22,9 +23,20 @@ function slotOf(tree: FilterTree, index: number): number {
   return slot;
 }
 
-function checkRule(rule: Rule): void {
+/**
+ * Checks a rule given as a value and returns it as reading its canonical text back gives it:
+ * a one-test condition is an `and`, a size is written as formatSize writes it.
+ */
+function checkedRule(rule: Rule): Rule {
   const problems = validateRule(rule);
   if (problems.length > 0) throw new FilterEditError(problems.map((p) => p.message));
+  const copy = structuredClone(rule);
+  const c = copy.condition;
+  if (c.kind !== 'always') {
+    if (c.tests.length === 1) copy.condition = { kind: 'and', tests: c.tests };
+    for (const t of c.tests) if (t.kind === 'size') t.text = formatSize(t.bytes, t.text);
+  }
+  return copy;
 }
 
 function blank(tree: FilterTree): TriviaItem {
@@ -108,18 +120,17 @@ export function rulesOf(tree: FilterTree): Rule[] {
 }
 
 export function treeReplaceRule(tree: FilterTree, index: number, rule: Rule): FilterTree {
-  checkRule(rule);
+  const checked = checkedRule(rule);
   const slot = slotOf(tree, index);
   const old = tree.items[slot] as RuleItem;
   const items = [...tree.items];
-  items[slot] = { kind: 'rule', rule: structuredClone(rule), source: null, disabledSpan: null, leading: old.leading };
+  items[slot] = { kind: 'rule', rule: checked, source: null, disabledSpan: null, leading: old.leading };
   return { ...tree, items };
 }
 
 /** Inserts a rule so it becomes rule number `index` (0 = first; the rule count = after the last). */
 export function treeInsertRule(tree: FilterTree, index: number, rule: Rule): FilterTree {
-  checkRule(rule);
-  const item: RuleItem = { kind: 'rule', rule: structuredClone(rule), source: null, disabledSpan: null, leading: [] };
+  const item: RuleItem = { kind: 'rule', rule: checkedRule(rule), source: null, disabledSpan: null, leading: [] };
   return placeBlock(tree, item, index);
 }
 

@@ -173,6 +173,15 @@ describe('block-editing API', () => {
     bad(() => setVacation(FILE, { ...VACATION, activeUntil: { year: 2027, month: 2, day: 29 } }));
   });
 
+  test('a rule is stored as its text reads back: one-test "or" is "and", sizes in canonical form', () => {
+    const out = insertRule('', 0, {
+      ...NEW_RULE,
+      condition: { kind: 'or', tests: [{ kind: 'size', not: false, cmp: 'over', bytes: 2048, text: '' }] },
+    });
+    assert.equal(out, 'rule "Newsletters"\n  if size over 2K\n  move to "News"\nend\n');
+    assert.deepEqual(listRules(out)[0]?.rule.condition, { kind: 'and', tests: [{ kind: 'size', not: false, cmp: 'over', bytes: 2048, text: '2K' }] });
+  });
+
   test('names and values with quotes, backslashes and line ends survive an edit', () => {
     const rule: Rule = { ...NEW_RULE, name: 'a "b" \\ c\nd', actions: [{ kind: 'reject', reason: 'x"y' }] };
     const out = insertRule('', 0, rule);
