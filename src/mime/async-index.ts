@@ -19,6 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { fallbackIndex, indexMessage } from './index-message.js';
 import { extractSearchText } from './search-text.js';
 import { INLINE_DELIMITER_LIMIT, INLINE_PARSE_LIMIT } from './limits.js';
+import { decodePartTree, type EncodedPartTree } from './part-tree-codec.js';
 import type { MessageIndex } from './types.js';
 
 /** Heap of the worker; a message that needs more only costs its own (fallback) index. */
@@ -41,7 +42,8 @@ interface Job {
 
 interface IndexReply {
   id: number;
-  index: MessageIndex;
+  index: Omit<MessageIndex, 'root'>;
+  tree: EncodedPartTree;
   searchText: string;
 }
 
@@ -126,7 +128,7 @@ class IndexWorker {
     } else {
       this.arm();
     }
-    job?.resolve({ index: reply.index, searchText: reply.searchText });
+    job?.resolve({ index: { ...reply.index, root: decodePartTree(reply.tree) }, searchText: reply.searchText });
     this.notifyIdle();
   }
 
