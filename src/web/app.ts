@@ -80,7 +80,7 @@ export async function buildWebApp(ctx: ServerContext, deps: HttpServiceDeps = {}
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const apiError = fastifyErrorToApi(err) ?? toApiError(err);
-    if (apiError.status >= 500) ctx.logger.error({ err, url: request.url, method: request.method }, 'web request failed');
+    if (apiError.status >= 500) ctx.logger.error({ err, cause: err.cause, url: request.url, method: request.method }, 'web request failed');
     else ctx.logger.debug({ code: apiError.code, url: request.url, method: request.method }, 'web request refused');
     return reply.code(apiError.status).send(errorBody(apiError));
   });

@@ -5,6 +5,7 @@
  * change made meanwhile elsewhere is not overwritten silently (409 VERSION_CONFLICT).
  */
 import { listRules, getVacation, parseFilter, type FilterDiagnostic } from '../mailsort/index.js';
+import { isDiskFullError } from '../store/errors.js';
 import type { FilterFile, Store } from '../store/types.js';
 import { webError } from './http-errors.js';
 import { vacationToJson, type VacationJson } from './rules-json.js';
@@ -39,8 +40,14 @@ export class FilterFiles {
 
   constructor(private readonly store: Store) {}
 
+  /** The guide's "Error in reading filter file" when the store cannot read it. */
   async get(address: string): Promise<FilterFile | null> {
-    return this.store.getFilterFile(address);
+    try {
+      return await this.store.getFilterFile(address);
+    } catch (err) {
+      if (isDiskFullError(err)) throw err;
+      throw webError('FILTER_UNREADABLE', 'Error in reading the filter file; the details are in the server log.', undefined, { cause: err });
+    }
   }
 
   /**
@@ -49,7 +56,7 @@ export class FilterFiles {
    */
   edit(address: string, expectedVersion: number | undefined, change: (text: string) => string, createIfMissing: boolean): Promise<FilterFile> {
     return this.serialize(address, async () => {
-      const current = await this.store.getFilterFile(address);
+      const current = await this.get(address);
       if (expectedVersion !== undefined && (current?.version ?? null) !== expectedVersion) {
         throw webError('VERSION_CONFLICT', 'The filter file was changed elsewhere since you loaded it. Reload the page and try again.');
       }

@@ -23,6 +23,7 @@ export type WebErrorCode =
   | 'VERSION_CONFLICT'
   | 'INVALID_CERTIFICATE'
   | 'OUT_OF_DISK_SPACE'
+  | 'FILTER_UNREADABLE'
   | 'UNAVAILABLE'
   | 'INTERNAL';
 
@@ -39,8 +40,9 @@ export class ApiError extends Error {
     readonly code: ApiErrorCode,
     message: string,
     readonly details?: unknown,
+    options?: { cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ApiError';
   }
 }
@@ -60,12 +62,13 @@ const WEB_STATUS: Record<WebErrorCode, number> = {
   VERSION_CONFLICT: 409,
   INVALID_CERTIFICATE: 400,
   OUT_OF_DISK_SPACE: 507,
+  FILTER_UNREADABLE: 500,
   UNAVAILABLE: 503,
   INTERNAL: 500,
 };
 
-export function webError(code: WebErrorCode, message: string, details?: unknown): ApiError {
-  return new ApiError(WEB_STATUS[code], code, message, details);
+export function webError(code: WebErrorCode, message: string, details?: unknown, options?: { cause?: unknown }): ApiError {
+  return new ApiError(WEB_STATUS[code], code, message, details, options);
 }
 
 /** HTTP status for a store/admin error code. */
