@@ -1,6 +1,7 @@
 /**
  * What a failed SMTP attempt means for a queued message: try again later, or give up.
- * Only a 5xx answer to this message's own commands (MAIL FROM, RCPT TO, DATA) is permanent;
+ * Only a 5xx answer to this message's own commands (MAIL FROM, RCPT TO, DATA), or an envelope
+ * or message nodemailer refuses to send at all, is permanent;
  * a refused connection, a timeout, TLS or AUTH trouble and every 4xx are temporary, so a relay
  * that is down or misconfigured never makes the queue drop mail.
  */
@@ -42,6 +43,8 @@ export function classifySmtpError(err: unknown): Classified {
   if (f.code === 'EAUTH' || f.code === 'ETLS' || f.code === 'ECONNECTION' || f.code === 'ETIMEDOUT' || f.code === 'ESOCKET' || f.code === 'EDNS') {
     return { permanent: false, reason };
   }
+  // Refused before anything was sent (an address or message nodemailer cannot send): never retried.
+  if (f.command === 'API' && (f.code === 'EENVELOPE' || f.code === 'EMESSAGE')) return { permanent: true, reason };
   // Every recipient refused: permanent only when none of the refusals was temporary.
   if (f.rejectedErrors && f.rejectedErrors.length > 0) {
     const anyTemporary = f.rejectedErrors.some((r) => r.responseCode === undefined || r.responseCode < 500);

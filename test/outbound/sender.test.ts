@@ -264,6 +264,7 @@ describe('classification and backoff', () => {
     assert.equal(e({ code: 'EPROTOCOL', responseCode: 554, command: 'CONN' }), false);
     assert.equal(e({ code: 'EENVELOPE', responseCode: 550, command: 'RCPT TO', rejectedErrors: [{ responseCode: 550 }, { responseCode: 450 }] }), false);
     assert.equal(classifySmtpError('weird').permanent, false);
+    assert.equal(e({ code: 'EENVELOPE', command: 'API' }), true);
   });
 
   test('retry delays double up to the cap', () => {
