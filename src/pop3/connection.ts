@@ -165,6 +165,9 @@ export class Pop3Connection {
   }
 
   private attach(socket: Socket): void {
+    // Responses are written in pieces (status, body, terminator); Nagle plus delayed ACKs would
+    // stall each pipelined answer, so every write goes out at once.
+    socket.setNoDelay(true);
     socket.setTimeout(this.options.idleTimeoutMs);
     socket.on('data', this.onData);
     socket.on('end', this.onEnd);

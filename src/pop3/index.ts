@@ -37,7 +37,8 @@ export function createPop3Service(ctx: ServerContext, options: Pop3ServiceOption
   const idleTimeoutMs = options.idleTimeoutMs ?? ctx.config.timers.pop3IdleSeconds * 1000;
   const logger = ctx.logger.child({ service: 'pop3' });
   const servers: net.Server[] = [];
-  const sessions = new Set<Pop3Session>();
+  /** Open sessions and the promise of each one's run, so stop() can wait for them to finish. */
+  const sessions = new Map<Pop3Session, Promise<void>>();
   let nextSessionId = 1;
 
   function accept(socket: net.Socket, secure: boolean): void {
@@ -62,11 +63,11 @@ export function createPop3Service(ctx: ServerContext, options: Pop3ServiceOption
       logger: logger.child({ session: id, ip }),
       tlsAvailable: !secure,
     });
-    sessions.add(session);
-    void session.run().finally(() => {
+    const running = session.run().finally(() => {
       sessions.delete(session);
       slot.release();
     });
+    sessions.set(session, running);
   }
 
   async function listen(server: net.Server, service: string, host: string, port: number): Promise<BoundAddress> {
@@ -105,7 +106,9 @@ export function createPop3Service(ctx: ServerContext, options: Pop3ServiceOption
     },
     async stop() {
       const closing = closeServers();
-      await Promise.all([...sessions].map((s) => s.shutdown()));
+      const running = [...sessions.values()];
+      await Promise.all([...sessions.keys()].map((s) => s.shutdown()));
+      await Promise.all(running);
       await closing;
     },
   };

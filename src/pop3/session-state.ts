@@ -4,6 +4,7 @@
  */
 import type { UserRecord } from '../store/types.js';
 import type { Maildrop } from './maildrop.js';
+import type { SeenMarker } from './seen-marker.js';
 
 export interface AuthorizationState {
   kind: 'authorization';
@@ -15,6 +16,8 @@ export interface TransactionState {
   kind: 'transaction';
   user: UserRecord;
   maildrop: Maildrop;
+  /** Background \Seen marks for retrieved messages. */
+  seen: SeenMarker;
   /** Gives back the maildrop lock and the per-user connection slot. */
   release(): void;
 }

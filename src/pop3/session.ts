@@ -9,18 +9,22 @@ import type { Readable } from 'node:stream';
 import type { Logger } from 'pino';
 import { plaintextAuthAllowed } from '../net/address.js';
 import type { ServerContext } from '../server/context.js';
-import type { UserRecord } from '../store/types.js';
+import type { MailboxId, UserRecord } from '../store/types.js';
 import { POP3_COMMANDS } from './commands/table.js';
 import type { Pop3SessionApi } from './commands/types.js';
 import { ConnectionClosedError, type Pop3Connection } from './connection.js';
 import { pop3ErrorFor } from './errors.js';
 import type { MaildropLocks } from './locks.js';
 import { Maildrop, type MaildropMessage } from './maildrop.js';
+import { SeenMarker } from './seen-marker.js';
 import { parseCommandLine } from './protocol/command-line.js';
-import { DotStuffTransform } from './protocol/dot-stuff.js';
+import { DotStuffTransform, dotStuff } from './protocol/dot-stuff.js';
 import { continuationLine, errLine, multiLine, okLine, TERMINATOR, type ResponseCode } from './protocol/responses.js';
-import { TopLinesCutter } from './protocol/top-lines.js';
+import { TopLinesCutter, topLines } from './protocol/top-lines.js';
 import { STATE_NAMES, type SessionState } from './session-state.js';
+
+/** Messages up to this size are read whole; larger ones stream (memory stays bounded). */
+const WHOLE_READ_LIMIT = 256 * 1024;
 
 export interface Pop3SessionOptions {
   locks: MaildropLocks;
@@ -28,8 +32,6 @@ export interface Pop3SessionOptions {
   /** Whether this listener can offer STLS (a plain listener with TLS material). */
   tlsAvailable: boolean;
 }
-
-const SEEN = ['\\Seen'];
 
 export class Pop3Session implements Pop3SessionApi {
   private current: SessionState = { kind: 'authorization', pendingUser: null };
@@ -68,21 +70,23 @@ export class Pop3Session implements Pop3SessionApi {
     } catch (err) {
       if (!(err instanceof ConnectionClosedError)) this.logger.error({ err }, 'pop3 session failed');
     } finally {
-      this.end('disconnected');
       this.connection.destroy();
+      await this.end('disconnected');
     }
   }
 
   /** Ends the session at server shutdown: no UPDATE, a short notice, then close. */
   async shutdown(): Promise<void> {
     if (this.current.kind === 'ended' || this.connection.closed) return;
-    this.end('shutdown');
+    const ending = this.end('shutdown');
     if (this.midResponse) {
       this.connection.destroy();
+      await ending;
       return;
     }
     await this.connection.writeResponse(errLine('Server shutting down', 'SYS/TEMP')).catch(() => undefined);
     await this.connection.end();
+    await ending;
   }
 
   private async serve(): Promise<void> {
@@ -99,7 +103,7 @@ export class Pop3Session implements Pop3SessionApi {
       this.badCommands = accepted ? 0 : this.badCommands + 1;
       if (this.badCommands >= maxBad) {
         await this.err('Too many bad commands; closing the connection');
-        this.end('too many bad commands');
+        await this.end('too many bad commands');
         await this.connection.end();
         return;
       }
@@ -211,6 +215,7 @@ export class Pop3Session implements Pop3SessionApi {
         kind: 'transaction',
         user,
         maildrop,
+        seen: new SeenMarker(this.ctx.store, inbox.id, this.logger),
         release: () => {
           releaseLock();
           slot.release();
@@ -229,10 +234,30 @@ export class Pop3Session implements Pop3SessionApi {
   async sendMessage(message: MaildropMessage, bodyLineLimit: number | null): Promise<void> {
     const state = this.current;
     if (state.kind !== 'transaction') return;
-    const { mailboxId } = state.maildrop;
+    const status = okLine(bodyLineLimit === null ? `${message.size} octets` : 'Top of message follows');
+    const octets =
+      message.size <= WHOLE_READ_LIMIT
+        ? await this.sendSmallMessage(state.maildrop.mailboxId, message, bodyLineLimit, status)
+        : await this.streamMessage(state.maildrop.mailboxId, message, bodyLineLimit, status);
+    this.connection.transcript('out', Buffer.from(`[${octets} octets of message ${message.number}]`));
+    // RETR (not TOP) counts as reading the message: IMAP sees it \Seen.
+    if (bodyLineLimit === null) state.seen.add(message.uid);
+  }
+
+  /** A small message is read in one call and goes out in one write with its status and terminator. */
+  private async sendSmallMessage(mailboxId: MailboxId, message: MaildropMessage, limit: number | null, status: Buffer): Promise<number> {
+    const raw = await this.ctx.store.readMessage(mailboxId, message.uid);
+    const body = dotStuff(limit === null ? raw : topLines(raw, limit));
+    this.connection.transcript('out', status);
+    await this.connection.write(Buffer.concat([status, body, TERMINATOR]));
+    return body.length;
+  }
+
+  /** A large message streams from its file through the TOP cutter and the byte-stuffer, with backpressure. */
+  private async streamMessage(mailboxId: MailboxId, message: MaildropMessage, limit: number | null, status: Buffer): Promise<number> {
     // Opening the file first means a message removed meanwhile still gets a clean -ERR.
     const source = (await this.ctx.store.openMessageStream(mailboxId, message.uid)) as Readable;
-    await this.ok(bodyLineLimit === null ? `${message.size} octets` : 'Top of message follows');
+    await this.connection.writeResponse(status);
     this.midResponse = true;
     let octets = 0;
     const sink = async (stuffed: AsyncIterable<Buffer>): Promise<void> => {
@@ -241,17 +266,11 @@ export class Pop3Session implements Pop3SessionApi {
         await this.connection.write(chunk);
       }
     };
-    if (bodyLineLimit === null) await pipeline(source, new DotStuffTransform(), sink);
-    else await pipeline(source, topOfMessage(bodyLineLimit), new DotStuffTransform(), sink);
+    if (limit === null) await pipeline(source, new DotStuffTransform(), sink);
+    else await pipeline(source, topOfMessage(limit), new DotStuffTransform(), sink);
     await this.connection.write(TERMINATOR);
     this.midResponse = false;
-    this.connection.transcript('out', Buffer.from(`[${octets} octets of message ${message.number}]`));
-    // RETR (not TOP) counts as reading the message: IMAP sees it \Seen.
-    if (bodyLineLimit === null) {
-      await this.ctx.store.storeFlags(mailboxId, [message.uid], 'add', SEEN).catch((err: unknown) => {
-        this.logger.warn({ err, uid: message.uid }, 'pop3 could not set \\Seen');
-      });
-    }
+    return octets;
   }
 
   async quit(): Promise<void> {
@@ -264,6 +283,7 @@ export class Pop3Session implements Pop3SessionApi {
     }
     // UPDATE state (RFC 1939 section 6): remove what DELE marked, then let the maildrop go.
     this.current = { kind: 'ended' };
+    await state.seen.flush();
     const uids = state.maildrop.deletedUids();
     let failed = false;
     let removed = 0;
@@ -288,13 +308,14 @@ export class Pop3Session implements Pop3SessionApi {
     return this.current.kind === 'transaction' ? this.current.user.address : undefined;
   }
 
-  /** Leaves the session without UPDATE: nothing marked deleted is removed. */
-  private end(reason: string): void {
+  /** Leaves the session without UPDATE: nothing marked deleted is removed; \Seen marks are kept. */
+  private async end(reason: string): Promise<void> {
     const state = this.current;
     this.current = { kind: 'ended' };
     if (state.kind === 'transaction') {
       state.release();
       this.logger.info({ user: state.user.address, reason }, 'pop3 session ended without update');
+      await state.seen.flush();
     }
   }
 }
