@@ -3,7 +3,8 @@
  * transfer-decoded and charset-decoded to a string (text/html with its tags stripped), and the
  * decoded header fields of every encapsulated message (they are part of the outer body).
  * Parts are separated by a newline. The result is capped at SEARCH_TEXT_LIMIT characters, and
- * at most four times that many body bytes of any one part are decoded.
+ * of each part at most four bytes per character still wanted are decoded (so the work is
+ * bounded by the cap, not by the message size).
  */
 import { decodeCharset } from './charset.js';
 import { decodeHeaderValue, headerBytesToString } from './encoded-words.js';
@@ -22,12 +23,12 @@ function metaCharset(html: Buffer): string {
   return /<meta[^>]+charset\s*=\s*["']?([A-Za-z0-9_:.-]+)/i.exec(head)?.[1] ?? '';
 }
 
-function partText(raw: Buffer, part: MimePart): string {
+function partText(raw: Buffer, part: MimePart, wanted: number): string {
   const headers = headerMap(parseHeaders(raw.subarray(part.header.start, part.header.end)));
   const cte = firstHeader(headers, 'content-transfer-encoding');
   const ct = firstHeader(headers, 'content-type');
   const charset = ct ? rawParam(parseContentValue(headerBytesToString(ct)).params, 'charset') ?? '' : '';
-  const end = Math.min(part.body.end, part.body.start + MAX_PART_BYTES);
+  const end = Math.min(part.body.end, part.body.start + Math.min(MAX_PART_BYTES, wanted * 4 + 16));
   const body = raw.subarray(part.body.start, end);
   const decoded = decodeTransfer(body, cte ? cte.toString('latin1') : '');
   const text = decodeCharset(decoded, charset || (part.subtype === 'html' ? metaCharset(decoded) : ''));
@@ -61,7 +62,7 @@ export function extractSearchText(raw: Buffer, index: MessageIndex): string {
       if (!add(headerText(raw, part.message.header))) break;
       stack.push(part.message);
     } else if (part.type === 'text') {
-      if (!add(partText(raw, part))) break;
+      if (!add(partText(raw, part, SEARCH_TEXT_LIMIT - length))) break;
     }
   }
   return chunks.join('\n');
