@@ -196,6 +196,11 @@ export interface Store {
 
   // Users
   addUser(user: NewUser): Promise<UserRecord>;
+  /**
+   * Removes the user with their mailboxes, messages, subscriptions, filter file, vacation memory
+   * and memberships. Refused (MS_CANNOT_DELETE_USER_REC) while they are the only member of a
+   * shared mailbox. Throws MS_USER_REC_NOT_FOUND.
+   */
   removeUser(address: string): Promise<void>;
   /** Throws MS_USER_REC_NOT_FOUND. */
   getUser(address: string): Promise<UserRecord>;
@@ -204,6 +209,7 @@ export interface Store {
   listUsers(options?: { search?: string; offset?: number; limit?: number }): Promise<{ users: UserRecord[]; total: number }>;
 
   // Shared mailboxes
+  /** Throws MS_SHARED_REC_ALREADY_EXIST (also when a user has the address), MS_CANNOT_ADD_SHARED_REC (no member), MS_USER_REC_NOT_FOUND. */
   addShared(shared: NewShared): Promise<SharedRecord>;
   removeShared(address: string): Promise<void>;
   /** Throws MS_SHARED_REC_NOT_FOUND. */
@@ -211,7 +217,9 @@ export interface Store {
   findShared(address: string): Promise<SharedRecord | null>;
   listShared(): Promise<SharedRecord[]>;
   updateShared(address: string, update: { displayName?: string; home?: string | null }): Promise<SharedRecord>;
+  /** Adding an existing member changes nothing. */
   addSharedMember(sharedAddress: string, userAddress: string): Promise<SharedRecord>;
+  /** Throws MS_USER_REC_NOT_FOUND for a non-member, MS_CANNOT_UPDATE_SHARED_REC for the last member. */
   removeSharedMember(sharedAddress: string, userAddress: string): Promise<SharedRecord>;
 
   // Mailboxes (names are full names in the owner's tree; "INBOX" is case-insensitive)
@@ -232,6 +240,7 @@ export interface Store {
 
   // Subscriptions (per user; names as the user sees them, including "shared/..." names)
   subscribe(userAddress: string, name: string): Promise<void>;
+  /** Unsubscribing a name that is not subscribed changes nothing. */
   unsubscribe(userAddress: string, name: string): Promise<void>;
   listSubscriptions(userAddress: string): Promise<string[]>;
 
@@ -268,6 +277,7 @@ export interface Store {
   // MailSort filter files and vacation memory
   getFilterFile(userAddress: string): Promise<FilterFile | null>;
   setFilterFile(userAddress: string, text: string): Promise<FilterFile>;
+  /** Throws MS_NO_FILTERFILE when there is none. */
   deleteFilterFile(userAddress: string): Promise<void>;
   /**
    * Records a vacation reply to `sender` at `now` unless one was sent within `days` days;
