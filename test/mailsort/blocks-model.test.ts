@@ -49,7 +49,7 @@ test('random edit sequences agree with a list model and never break the file', (
   };
   let made = 0;
   for (const start of FILES) {
-    for (let run = 0; run < 40; run++) {
+    for (let run = 0; run < 20; run++) {
       let text = start;
       let model: Rule[] = listRules(text).map((r) => r.rule);
       for (let step = 0; step < 8; step++) {
