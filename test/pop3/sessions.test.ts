@@ -156,6 +156,72 @@ describe('POP3 sessions', () => {
     }
   });
 
+  test('the total connection limit answers with the guide\'s message', async () => {
+    const f = await startPop3({ limits: { pop3: { maxConnections: 1, maxConnectionsPerIp: 10, maxConnectionsPerUser: 10 } } });
+    try {
+      const first = await RawPop3Client.connect(f.port);
+      const second = await RawPop3Client.connect(f.port, { skipGreeting: true });
+      assert.equal(await second.readLine(), '-ERR [SYS/TEMP] Maximum number of client connections has been reached');
+      await second.waitClosed();
+      // The slot comes back when the first client leaves.
+      await first.command('QUIT');
+      await first.waitClosed();
+      let third: RawPop3Client | null = null;
+      for (let i = 0; i < 50 && third === null; i++) {
+        const attempt = await RawPop3Client.connect(f.port, { skipGreeting: true });
+        if ((await attempt.readLine()).startsWith('+OK')) third = attempt;
+        else await new Promise((r) => setTimeout(r, 20));
+      }
+      assert.ok(third, 'a new connection is accepted once the first is gone');
+      third.close();
+    } finally {
+      await f.cleanup();
+    }
+  });
+
+  test('failed logins are answered only after the throttling delay', async () => {
+    const f = await startPop3({ auth: { failuresBeforeDelay: 0, maxDelayMs: 400, blockAfterFailures: 1000 } });
+    try {
+      await f.addUser('slow@example.com', 'pw');
+      const c = await RawPop3Client.connect(f.port);
+      await c.command('USER slow@example.com');
+      const started = Date.now();
+      assert.equal(await c.command('PASS wrong'), '-ERR [AUTH] Authentication failed');
+      assert.ok(Date.now() - started >= 300, `answered after ${Date.now() - started} ms`);
+      c.close();
+    } finally {
+      await f.cleanup();
+    }
+  });
+
+  test('the transcript hook sees commands and responses, never a password or SASL payload', async () => {
+    const seen: string[] = [];
+    const f = await startPop3({}, { transcript: (_id, direction, bytes) => seen.push(`${direction} ${bytes.toString('latin1').trimEnd()}`) });
+    try {
+      await f.addUser('t@example.com', 'secret-pw');
+      await f.deliver('t@example.com', sampleMessage(1));
+      const c = await RawPop3Client.connect(f.port);
+      await c.command('USER t@example.com');
+      await c.command('PASS secret-pw');
+      await c.multi('RETR 1');
+      await c.command('QUIT');
+      await c.waitClosed();
+      const d = await RawPop3Client.connect(f.port);
+      const token = Buffer.from('\0t@example.com\0secret-pw').toString('base64');
+      await d.command('AUTH PLAIN');
+      await d.command(token);
+      d.close();
+      for (let i = 0; i < 50 && !seen.some((l) => l.startsWith('out +OK t@example.com has 1')); i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(seen.includes('in USER t@example.com'));
+      assert.ok(seen.includes('in PASS ***'));
+      assert.ok(seen.some((l) => l.startsWith('out [') && l.includes('octets of message 1')));
+      assert.ok(seen.includes('in RETR 1'));
+      assert.ok(!seen.some((l) => l.includes('secret-pw') || l.includes(token)), seen.join('\n'));
+    } finally {
+      await f.cleanup();
+    }
+  });
+
   test('too many bad commands close the connection; an overlong line is refused', async () => {
     const f = await startPop3({ limits: { maxBadCommands: 3, maxPreauthBytes: 256 } });
     try {
