@@ -12,8 +12,14 @@ import type { Browser, Page } from 'playwright-core';
 import type { BoundAddress } from '../../src/server/context.js';
 import { buildServices, type BuiltServices } from '../../src/server/services.js';
 import { makeTestContext, type TestContext } from '../helpers/context.js';
-import { launchBrowser, screenshot, signIn, signOut, waitForHeading, watchPage } from '../web/browser.js';
+import { launchBrowser, screenshot as saveScreenshot, signIn, signOut, unlabelledControls, waitForHeading, watchPage } from '../web/browser.js';
 import { startSmtpSink, type SmtpSink } from '../web/smtp-sink.js';
+
+/** Saves the screen and checks on the way that every control on it has a name for screen readers. */
+async function screenshot(page: Page, name: string): Promise<void> {
+  await saveScreenshot(page, name);
+  assert.deepEqual(await unlabelledControls(page), [], `controls without a label on ${name}`);
+}
 
 const XSS_FOLDER = '<img src=x onerror=alert(1)>';
 const XSS_SUBJECT = '<script>alert("subject")</script><b>bold</b> & <i>more</i>';

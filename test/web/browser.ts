@@ -52,3 +52,23 @@ export async function signOut(page: Page): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await waitForHeading(page, 'Sign in');
 }
+
+/**
+ * Form controls and buttons on the page that a screen reader could not name: no <label>, no
+ * aria-label(ledby), no text. Hidden controls are skipped.
+ */
+// Runs in the page (the tests are compiled without DOM types, so it is written as text).
+const UNLABELLED_SCRIPT = `(() => {
+  const out = [];
+  for (const el of document.querySelectorAll('input, select, textarea, button, a[href]')) {
+    if (el.closest('[hidden]') || el.offsetParent === null) continue;
+    const named = (el.labels && el.labels.length > 0) || (el.getAttribute('aria-label') || '').trim() !== '' ||
+      el.hasAttribute('aria-labelledby') || ((el.tagName === 'BUTTON' || el.tagName === 'A') && el.textContent.trim() !== '');
+    if (!named) out.push(el.outerHTML.slice(0, 120));
+  }
+  return out;
+})()`;
+
+export async function unlabelledControls(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>(UNLABELLED_SCRIPT);
+}
