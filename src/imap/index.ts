@@ -1,13 +1,30 @@
 /** The IMAP service: IMAP (143, STARTTLS) and IMAPS (993) listeners as configured. */
-import type { BoundAddress, ServerContext, Service } from '../server/context.js';
+import { TranscriptDirectory } from '../log/transcript.js';
+import { dataPaths, type BoundAddress, type ServerContext, type Service } from '../server/context.js';
+import { imapTranscriptHook } from './session/transcript.js';
 import { ImapListeners, type ImapServerOptions } from './server.js';
 
 export type { ImapServerOptions } from './server.js';
 export { ImapSession } from './session/session.js';
 export type { ImapTransport, TranscriptHook, SessionState } from './session/state.js';
+export { imapTranscriptHook } from './session/transcript.js';
 
+/**
+ * The IMAP service. Unless the caller hands in its own transcript factory, sessions write the
+ * per-session transcripts the configuration asks for (log.transcripts) under <dataDir>/log.
+ */
 export function createImapService(ctx: ServerContext, options: ImapServerOptions = {}): Service {
   let listeners: ImapListeners | null = null;
+  if (!options.transcripts && ctx.config.log.transcripts !== 'never') {
+    const directory = new TranscriptDirectory(dataPaths(ctx.config).logDir, ctx.config.log.transcripts, ctx.config.log.transcriptMaxBytes);
+    options = {
+      ...options,
+      transcripts: () => {
+        const t = directory.session('imap');
+        return t ? imapTranscriptHook(t) : undefined;
+      },
+    };
+  }
   return {
     name: 'imap',
     async start(): Promise<BoundAddress[]> {

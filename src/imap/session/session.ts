@@ -279,6 +279,7 @@ export class ImapSession {
     }
     this.releaseUser = slot.release;
     this.state = { kind: 'authenticated', user };
+    this.transcript?.onLogin?.(user.address);
     this.parser.setLimits({ maxLineBytes: this.ctx.config.limits.maxLineBytes });
     return true;
   }
@@ -370,6 +371,7 @@ export class ImapSession {
     this.releaseUser?.();
     this.releaseUser = null;
     this.serveLine();
+    this.transcript?.onClose?.();
     this.onEnd?.();
   }
 }

@@ -18,6 +18,10 @@ export const SELECTED: readonly StateKind[] = ['selected'];
 /** Per-session transcripts hook in here: every line in and out, without touching the commands. */
 export interface TranscriptHook {
   onLine(direction: 'in' | 'out', bytes: Buffer): void;
+  /** The session logged in as `user`. */
+  onLogin?(user: string): void;
+  /** The session ended. */
+  onClose?(): void;
 }
 
 /** The connection under a session (a TCP or TLS socket, or an in-memory pipe in tests). */
