@@ -39,5 +39,5 @@ export {
   LOOP_HEADER,
   type VacationReplyInput,
 } from './vacation.js';
-export { resolveTarget, forwardLoopReason, forwardedMessage } from './targets.js';
+export { resolveTarget, forwardLoopReason } from './targets.js';
 export { MailSortEngine, type MailSortDeps, type PlanInput } from './engine.js';

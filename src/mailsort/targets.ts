@@ -52,14 +52,3 @@ export function forwardLoopReason(view: MessageView, ownAddresses: readonly stri
   for (const v of view.header(LOOP_HEADER)) if (own.has(normalizeAddress(v))) return `${LOOP_HEADER}: ${v.trim()}`;
   return null;
 }
-
-/**
- * The copy of a message that a forward sends: the original bytes with Delivered-To and the loop
- * header for this user on top, so that it is never forwarded by this user twice.
- */
-export function forwardedMessage(raw: Buffer, userAddress: string): Buffer {
-  const firstLf = raw.indexOf(0x0a);
-  const eol = firstLf > 0 && raw[firstLf - 1] === 0x0d ? '\r\n' : firstLf >= 0 ? '\n' : '\r\n';
-  const address = userAddress.replace(/[\r\n]/g, '');
-  return Buffer.concat([Buffer.from(`Delivered-To: ${address}${eol}${LOOP_HEADER}: ${address}${eol}`, 'utf8'), raw]);
-}

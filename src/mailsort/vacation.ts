@@ -8,7 +8,7 @@ import type { MessageView } from './message-view.js';
 import { formatMailbox, formatRfc5322Date, headerLine, textBody } from './mail-format.js';
 import { compareDays } from './validate.js';
 
-/** Loop header put on forwarded copies and vacation replies (value: the user's address). */
+/** Loop header on vacation replies (value: the user's address); a forward is refused for a message naming this user in it. */
 export const LOOP_HEADER = 'X-Msgstore-Loop';
 
 /** Local parts used only by programs (RFC 5230 4.6); compared lower-case. */
