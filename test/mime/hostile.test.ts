@@ -40,8 +40,8 @@ function depthOf(part: MimePart): number {
   return depth;
 }
 
-// A generous bound (CI machines are shared and slow): the point is that a parse taking seconds
-// in the worker never blocks the loop for long; inline, these parses stall it for seconds.
+// A generous bound (CI machines are shared and slow): the point is that a parse taking up to
+// seconds runs in the worker and never blocks the loop for long.
 const MAX_GAP_MS = 1000;
 
 describe('hostile messages: bounded structure, responsive event loop', () => {
