@@ -31,10 +31,10 @@ export function makePlan(quick: boolean): Plan {
       storeFlagsCount: 1_000,
       appendCount: 50,
       fetchEnvelopeCount: 500,
-      mixedClients: 4,
+      mixedClients: 3,
       mixedSeconds: 6,
       mixedMailboxSize: 40,
-      idleCounts: [50],
+      idleCounts: [40],
       pop3Messages: 100,
       pop3Logins: 40,
     };
@@ -57,14 +57,15 @@ export function makePlan(quick: boolean): Plan {
 }
 
 /** The benchmark's users, one (or one per mixed client) for each workload so none disturbs another. */
-export function userNames(plan: Plan): { lmtp: string; bigbox: string; idle: string; pop3: string; logins: string; mixed: string[] } {
+export function userNames(plan: Plan): { lmtp: string; bigbox: string; idle: string; pop3: string; logins: string[]; mixed: string[] } {
   const at = (name: string) => `${name}@${plan.domain}`;
   return {
     lmtp: at('deliver'),
     bigbox: at('bigbox'),
     idle: at('idle'),
     pop3: at('pop'),
-    logins: at('login'),
+    // One account per concurrent login: a POP3 server may lock a maildrop for one session at a time.
+    logins: Array.from({ length: plan.pop3LoginConcurrency }, (_, i) => at(`login${i + 1}`)),
     mixed: Array.from({ length: plan.mixedClients }, (_, i) => at(`mixed${i + 1}`)),
   };
 }

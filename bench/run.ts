@@ -4,7 +4,7 @@
  * server after the other) and prints one table of figures with the ratio msgstore/Dovecot.
  */
 import { Command } from 'commander';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ImapClient } from './clients/imap-client.js';
@@ -59,12 +59,15 @@ function selectedWorkloads(only: string | undefined): WorkloadName[] {
 
 function setupFor(plan: Plan, corpora: Corpora, workloads: WorkloadName[], workDir: string): TargetSetup {
   const names = userNames(plan);
-  const addresses = [names.lmtp, names.bigbox, names.idle, names.pop3, names.logins, ...names.mixed];
+  const addresses = [names.lmtp, names.bigbox, names.idle, names.pop3, ...names.logins, ...names.mixed];
   const users: BenchUser[] = addresses.map((address) => ({ address, password: plan.password }));
   const loads: MailLoad[] = [];
   if (workloads.includes('bigbox')) loads.push({ user: names.bigbox, maildir: corpora.bigbox.path });
   if (workloads.includes('mixed')) for (const user of names.mixed) loads.push({ user, maildir: corpora.mixed.path });
-  if (workloads.includes('pop3')) loads.push({ user: names.pop3, maildir: corpora.pop3.path }, { user: names.logins, maildir: corpora.logins.path });
+  if (workloads.includes('pop3')) {
+    loads.push({ user: names.pop3, maildir: corpora.pop3.path });
+    for (const user of names.logins) loads.push({ user, maildir: corpora.logins.path });
+  }
   return { users, loads, workDir, log };
 }
 
@@ -76,7 +79,7 @@ async function warmUp(target: Target, plan: Plan, setup: TargetSetup): Promise<v
   const start = nowMs();
   const names = userNames(plan);
   for (const load of setup.loads) {
-    if (load.user === names.pop3 || load.user === names.logins) {
+    if (load.user === names.pop3 || names.logins.includes(load.user)) {
       const pop = await Pop3Client.connect(target.endpoints.host, target.endpoints.pop3, 600_000);
       await pop.login(load.user, plan.password);
       await pop.list();
@@ -148,6 +151,8 @@ async function main(argv: string[]): Promise<number> {
   const corpora = buildCorpora(plan, options.cache!, log);
   log(`maildirs ready in ${((nowMs() - corporaStart) / 1000).toFixed(1)} s`);
   const workDir = mkdtempSync(join(tmpdir(), 'msgstore-bench-'));
+  // Dovecot's unprivileged processes must be able to pass through it.
+  chmodSync(workDir, 0o755);
   const setup = setupFor(plan, corpora, workloads, workDir);
   const problems: string[] = [];
   const maxConnections = Math.max(...plan.idleCounts);
@@ -156,6 +161,10 @@ async function main(argv: string[]): Promise<number> {
   let dovecotFigures: Figure[] | null = null;
   let msgstoreVersion = '';
   const loadSeconds: Record<string, number> = {};
+  const failed = (name: string) => (error: unknown) => {
+    problems.push(`${name}: the run stopped: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  };
   try {
     const m = await runAgainst(
       () => startMsgstore(setup, { fromSource: options.fromSource === true, cpuProfileDir: options.cpuProf ? resolve(options.cpuProf) : undefined }),
@@ -164,15 +173,17 @@ async function main(argv: string[]): Promise<number> {
       setup,
       workloads,
       problems,
-    );
-    msgstoreFigures = m.figures;
-    msgstoreVersion = m.version;
-    loadSeconds.msgstore = m.loadSeconds;
+    ).catch(failed('msgstore'));
+    if (m) {
+      msgstoreFigures = m.figures;
+      msgstoreVersion = m.version;
+      loadSeconds.msgstore = m.loadSeconds;
+    }
     if (compare) {
-      const d = await runAgainst(() => startDovecot(setup, maxConnections), plan, corpora, setup, workloads, problems);
-      dovecotFigures = d.figures;
-      dovecotVersion = d.version;
-      loadSeconds.dovecot = d.loadSeconds;
+      const d = await runAgainst(() => startDovecot(setup, maxConnections), plan, corpora, setup, workloads, problems).catch(failed('dovecot'));
+      dovecotFigures = d?.figures ?? [];
+      dovecotVersion = d?.version ?? null;
+      if (d) loadSeconds.dovecot = d.loadSeconds;
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });

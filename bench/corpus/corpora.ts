@@ -12,7 +12,7 @@ export function buildCorpora(plan: Plan, cacheDir: string, log: (message: string
   const bigbox = buildMaildir(cacheDir, { name: 'bigbox', seed: plan.seed, count: plan.bigboxMessages, mix: 'small', to: users.bigbox });
   const mixed = buildMaildir(cacheDir, { name: 'mixed', seed: plan.seed + 1, count: plan.mixedMailboxSize, mix: 'realistic', to: 'mixed@bench.test' });
   const pop3 = buildMaildir(cacheDir, { name: 'pop3', seed: plan.seed + 2, count: plan.pop3Messages, mix: 'realistic', to: users.pop3 });
-  const logins = buildMaildir(cacheDir, { name: 'logins', seed: plan.seed + 3, count: 20, mix: 'small', to: users.logins });
+  const logins = buildMaildir(cacheDir, { name: 'logins', seed: plan.seed + 3, count: 20, mix: 'small', to: users.logins[0]! });
 
   const deliveryGenerator = new MessageGenerator(plan.seed + 4);
   const deliveries = Array.from({ length: plan.lmtpMessages }, (_, i) => deliveryGenerator.message(i + 1, users.lmtp, deliveryGenerator.drawSize('realistic')).data);

@@ -13,7 +13,8 @@ export interface DovecotConfigInput {
 }
 
 export function dovecotConfig(c: DovecotConfigInput): string {
-  const limit = c.maxConnections + 100;
+  // Never below Dovecot's own default of 1000.
+  const limit = Math.max(1000, c.maxConnections + 100);
   return `# msgstore benchmark: a private Dovecot instance in ${c.dir}
 base_dir = ${c.dir}/run
 state_dir = ${c.dir}/state

@@ -5,7 +5,7 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nowMs } from '../lib/stats.js';
+import { nowMs, runLimited } from '../lib/stats.js';
 import { runOk, spawnWithRaisedLimit, stopChild } from './processes.js';
 import type { Target, TargetSetup } from './target.js';
 
@@ -34,9 +34,12 @@ export async function startMsgstore(setup: TargetSetup, options: MsgstoreOptions
   const cli = commandArgs(options);
   const env = { MSGSTORE_LOG_LEVEL: 'warn' };
   const version = (await runOk(process.execPath, [...cli, '--version'], { env })).stdout.trim();
-  for (const user of setup.users) {
-    await runOk(process.execPath, [...cli, 'user', 'add', user.address, '--password-stdin', '--data', dataDir], { input: `${user.password}\n`, env });
-  }
+  const addUser = (address: string, password: string) =>
+    runOk(process.execPath, [...cli, 'user', 'add', address, '--password-stdin', '--data', dataDir], { input: `${password}\n`, env });
+  // The first command creates the database; the others can then run side by side.
+  const [first, ...rest] = setup.users;
+  if (first) await addUser(first.address, first.password);
+  await runLimited(rest.length, 3, (i) => addUser(rest[i]!.address, rest[i]!.password));
   const loadStart = nowMs();
   for (const load of setup.loads) {
     setup.log(`msgstore: importing ${load.maildir} for ${load.user}`);

@@ -91,7 +91,8 @@ export class MailClient {
     this.operations++;
   }
 
-  private async perform(op: Operation): Promise<void> {
+  /** Performs one operation (step() picks one at random). */
+  async perform(op: Operation): Promise<void> {
     const model = this.model;
     switch (op) {
       case 'select':
