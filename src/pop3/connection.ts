@@ -68,11 +68,6 @@ export class Pop3Connection {
     return this.timedOut;
   }
 
-  /** Resolves once the socket is closed. */
-  whenClosed(): Promise<void> {
-    return this.closedPromise;
-  }
-
   /**
    * The inactivity timer measures the client's silence, so it is off while the server works on
    * a command (a slow login or store call is not the client idling) and restarts afterwards.

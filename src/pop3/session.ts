@@ -114,7 +114,8 @@ export class Pop3Session implements Pop3SessionApi {
   private async dispatch(line: Buffer): Promise<boolean> {
     const parsed = parseCommandLine(line);
     if (!parsed.ok) {
-      this.connection.transcript('in', line);
+      // Not echoed: an unparsable line might still carry a password.
+      this.connection.transcript('in', Buffer.from(`[unparsable line of ${line.length} bytes]`));
       return this.reject(parsed.error);
     }
     const { command } = parsed;
