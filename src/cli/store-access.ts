@@ -21,7 +21,8 @@ export function configFor(options: GlobalOptions): Config {
 export async function withStore<T>(options: GlobalOptions, work: (deps: { store: Store; admin: AdminService; config: Config }) => Promise<T>): Promise<T> {
   const config = configFor(options);
   const paths = dataPaths(config);
-  const store = await openStore({ dataDir: paths.dataDir, mailRoot: paths.mailRoot, logger: silentLogger() });
+  // The server (if running) does the start-up sweep; a one-shot command need not scan every file.
+  const store = await openStore({ dataDir: paths.dataDir, mailRoot: paths.mailRoot, logger: silentLogger(), startupCheck: false });
   try {
     const quota = config.limits.defaultQuotaBytes;
     return await work({ store, admin: new AdminService(store, { quotaBytes: quota > 0 ? quota : null }), config });
