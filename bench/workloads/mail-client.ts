@@ -74,7 +74,17 @@ export class MailClient {
 
   /** Runs one command and checks its untagged responses against the model. */
   private async run(command: string, literal?: Buffer): Promise<TaggedReply> {
-    const reply = await this.imap.ok(command, literal);
+    let reply = await this.imap.command(command, literal);
+    if (reply.status === 'NO' && /\[EXPUNGEISSUED\]/i.test(reply.text)) {
+      // Another session expunged messages (RFC 5530): as a mail client does, learn which ones
+      // with NOOP, then ask again.
+      this.model.apply(reply.untagged);
+      const noop = await this.imap.ok('NOOP');
+      this.model.apply(noop.untagged);
+      this.model.endOfReply('NOOP');
+      reply = await this.imap.command(command, literal);
+    }
+    if (reply.status !== 'OK') throw new Error(`${command.slice(0, 60)}: ${reply.status} ${reply.text}`);
     this.model.apply(reply.untagged);
     this.model.endOfReply(command.split(' ').slice(0, 2).join(' '));
     return reply;
