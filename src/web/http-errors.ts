@@ -100,7 +100,12 @@ export function toApiError(err: unknown): ApiError {
   }
   if (err instanceof FilterSyntaxError) return webError('FILTER_SYNTAX', `${err.message}.`, err.errors);
   if (err instanceof FilterEditError) return webError('VALIDATION_FAILED', `The filter block is not valid: ${err.message}.`, err.problems);
-  if (isMailError(err)) return new ApiError(statusForMailCode(err.code), err.code, err.message);
+  if (isMailError(err)) {
+    // "Cannot add/update/delete" thrown by a store rule (no underlying failure as its cause), such as
+    // removing a shared mailbox's last member, conflicts with the current state: 409, not 500.
+    const ruleRefusal = err.cause === undefined && /^MS_CANNOT_(ADD|UPDATE|DELETE)_[A-Z]+_REC$/.test(err.code);
+    return new ApiError(ruleRefusal ? 409 : statusForMailCode(err.code), err.code, err.message);
+  }
   return webError('INTERNAL', 'Something went wrong on the server; the details are in its log.');
 }
 

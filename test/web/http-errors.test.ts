@@ -41,3 +41,13 @@ describe('HTTP error mapping', () => {
     assert.deepEqual(errorBody(err).error.details, [{ line: 3, column: 7, message: 'expected "end"' }]);
   });
 });
+
+describe('store rule refusals', () => {
+  test('a "cannot update" refused by a rule is 409, the same code from a failure is 500', () => {
+    const rule = toApiError(new MailError('MS_CANNOT_UPDATE_SHARED_REC', 'a shared mailbox must keep at least one member'));
+    assert.equal(rule.status, 409);
+    assert.match(rule.message, /at least one member/);
+    const failure = toApiError(new MailError('MS_CANNOT_UPDATE_SHARED_REC', undefined, { cause: new Error('SQLITE_IOERR') }));
+    assert.equal(failure.status, 500);
+  });
+});
