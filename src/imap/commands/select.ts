@@ -34,8 +34,7 @@ async function open(session: ImapSession, name: string, readOnly: boolean): Prom
   try {
     messages = await session.store.listMessages(info.id);
     view.load(messages.map((m) => m.uid));
-    const recent = readOnly ? [] : await session.store.claimRecent(info.id);
-    for (const uid of recent) if (view.seqOf(uid) > 0) view.recent.add(uid);
+    if (!readOnly) view.addRecent(await session.store.claimRecent(info.id));
     status = await session.store.mailboxStatus(info.id);
   } catch (err) {
     session.deselect();

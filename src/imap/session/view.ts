@@ -39,6 +39,8 @@ export class SelectedView {
   deletingSelf = false;
 
   private readonly pendingNew = new Set<number>();
+  /** \Recent claimed for messages not in the view yet (they join at the next flush). */
+  private readonly recentToCome = new Set<number>();
   private readonly pendingExpunge = new Set<number>();
   private readonly pendingFlags = new Map<number, { modseq: number; flags: string[] }>();
   /** Flags this session already reported for a UID (by MODSEQ) since the last flush. */
@@ -82,6 +84,17 @@ export class SelectedView {
 
   get lastUid(): number {
     return this.length > 0 ? (this.uids[this.length - 1] as number) : 0;
+  }
+
+  /**
+   * Records UIDs this session claimed as \Recent (store.claimRecent). A claimed message that is
+   * not in the view yet keeps its claim until it joins, so no claim is ever lost.
+   */
+  addRecent(uids: readonly number[]): void {
+    for (const uid of uids) {
+      if (this.seqOf(uid) > 0) this.recent.add(uid);
+      else if (uid > this.lastUid) this.recentToCome.add(uid);
+    }
   }
 
   /** True when the UID is known to be expunged but not yet reported. */
@@ -160,8 +173,14 @@ export class SelectedView {
       if (fresh.length > 0) {
         this.grow(fresh.length);
         for (const uid of fresh) this.uids[this.length++] = uid;
-        if (!this.readOnly) {
-          for (const uid of await store.claimRecent(this.mailboxId)) if (this.seqOf(uid) > 0) this.recent.add(uid);
+        if (!this.readOnly) this.addRecent(await store.claimRecent(this.mailboxId));
+        for (const uid of this.recentToCome) {
+          if (this.seqOf(uid) > 0) {
+            this.recent.add(uid);
+            this.recentToCome.delete(uid);
+          } else if (uid < this.lastUid || this.pendingExpunge.has(uid)) {
+            this.recentToCome.delete(uid);
+          }
         }
         out.push(untagged([num(this.length), atom('EXISTS')]));
         out.push(untagged([num(this.recent.size), atom('RECENT')]));

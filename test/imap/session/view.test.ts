@@ -89,3 +89,12 @@ describe('selected view', () => {
     assert.equal(v.seqOf(777), 777);
   });
 });
+
+test('a \\Recent claim for a message not yet in the view is kept until it joins', async () => {
+  const v = view([1, 2]);
+  v.addRecent([2, 3]);
+  assert.deepEqual([...v.recent], [2]);
+  v.onChange({ kind: 'append', mailboxId: ID, uids: [asUid(3)], modseq: asModSeq(4) });
+  assert.deepEqual(text(await v.flush(noRecent, true)), ['* 3 EXISTS', '* 2 RECENT']);
+  assert.ok(v.recent.has(3));
+});
