@@ -7,7 +7,7 @@ import net from 'node:net';
 import tls from 'node:tls';
 import type { BoundAddress, ServerContext, Service } from '../server/context.js';
 import { Pop3Connection, type TranscriptHook } from './connection.js';
-import { MaildropLocks } from './locks.js';
+import type { MaildropLocks } from './locks.js';
 import { errLine } from './protocol/responses.js';
 import { Pop3Session } from './session.js';
 
@@ -17,7 +17,7 @@ export type { TranscriptHook } from './connection.js';
 export interface Pop3ServiceOptions {
   /**
    * The maildrop registry shared with the IMAP service (needed for config.pop3.exclusiveInbox).
-   * Default: ctx.maildropLocks when the context carries one, else a registry of this service's own.
+   * Default: ctx.maildropLocks.
    */
   locks?: MaildropLocks;
   /** Inactivity auto-logout in ms; default config.timers.pop3IdleSeconds (tests shorten it). */
@@ -26,14 +26,8 @@ export interface Pop3ServiceOptions {
   transcript?: (sessionId: number, ...line: Parameters<TranscriptHook>) => void;
 }
 
-/** The shared registry, once the composition root puts one on the context. */
-function contextLocks(ctx: ServerContext): MaildropLocks | undefined {
-  const candidate: unknown = (ctx as unknown as Record<string, unknown>)['maildropLocks'];
-  return candidate instanceof MaildropLocks ? candidate : undefined;
-}
-
 export function createPop3Service(ctx: ServerContext, options: Pop3ServiceOptions = {}): Service {
-  const locks = options.locks ?? contextLocks(ctx) ?? new MaildropLocks();
+  const locks = options.locks ?? ctx.maildropLocks;
   const idleTimeoutMs = options.idleTimeoutMs ?? ctx.config.timers.pop3IdleSeconds * 1000;
   const logger = ctx.logger.child({ service: 'pop3' });
   const servers: net.Server[] = [];

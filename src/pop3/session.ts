@@ -127,8 +127,10 @@ export class Pop3Session implements Pop3SessionApi {
     if (!descriptor.states.includes(state.kind)) {
       return this.reject(`${command.keyword} is not valid in the ${STATE_NAMES[state.kind]} state`);
     }
+    const started = process.hrtime.bigint();
     try {
       await descriptor.run(this, state, command);
+      this.ctx.metrics.commands.observe({ protocol: 'pop3', command: descriptor.name }, Number(process.hrtime.bigint() - started) / 1e9);
     } catch (err) {
       if (err instanceof ConnectionClosedError || this.midResponse) throw err;
       const reply = pop3ErrorFor(err);
