@@ -8,6 +8,7 @@ import Fastify, { type FastifyError, type FastifyInstance } from 'fastify';
 import { AdminService } from '../admin/service.js';
 import type { ServerContext } from '../server/context.js';
 import { TokenRegistry } from './credentials.js';
+import { findUp } from './find-up.js';
 import { ApiError, errorBody, toApiError, webError } from './http-errors.js';
 import { ApiRouter } from './router.js';
 import { registerAdminServerRoutes } from './routes/admin-server.js';
@@ -35,8 +36,10 @@ export interface HttpServiceDeps {
 const DEFAULT_BODY_LIMIT = 1024 * 1024;
 
 function packageVersion(): string {
+  const path = findUp('package.json');
+  if (!path) return 'unknown';
   try {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
+    const pkg = JSON.parse(readFileSync(path, 'utf8')) as { version?: unknown };
     return typeof pkg.version === 'string' ? pkg.version : 'unknown';
   } catch {
     return 'unknown';

@@ -5,9 +5,10 @@
  * the file system.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { dirname, extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { FastifyInstance } from 'fastify';
+import { findUp } from './find-up.js';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -25,9 +26,11 @@ const MAX_FILES = 500;
 /** The UI directory: beside this module, else the source tree's (for compiled code in dist/). */
 export function findUiDirectory(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  const candidates = [join(here, 'ui'), resolve(here, '..', '..', 'src', 'web', 'ui')];
-  for (const dir of candidates) if (existsSync(join(dir, 'index.html'))) return dir;
-  throw new Error(`the web UI files were not found (looked in ${candidates.join(', ')})`);
+  const beside = join(here, 'ui');
+  if (existsSync(join(beside, 'index.html'))) return beside;
+  const index = findUp(join('src', 'web', 'ui', 'index.html'), here);
+  if (index) return dirname(index);
+  throw new Error(`the web UI files were not found (looked in ${beside} and src/web/ui above ${here})`);
 }
 
 function collect(dir: string, root: string, out: Map<string, string>): void {

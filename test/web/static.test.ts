@@ -42,3 +42,17 @@ describe('the web UI files', () => {
     }
   });
 });
+
+describe('finding the UI files', () => {
+  test('from the source tree, and from a build directory elsewhere under the project', async () => {
+    const { findUiDirectory } = await import('../../src/web/static.js');
+    const { findUp } = await import('../../src/web/find-up.js');
+    const { join, resolve } = await import('node:path');
+    assert.equal(findUiDirectory(), resolve('src', 'web', 'ui'));
+    // As compiled code in dist/web/ or .tmp/build/web/ would look for them.
+    assert.equal(findUp(join('src', 'web', 'ui', 'index.html'), resolve('dist', 'web')), resolve('src', 'web', 'ui', 'index.html'));
+    assert.equal(findUp(join('src', 'web', 'ui', 'index.html'), resolve('.tmp', 'build', 'web')), resolve('src', 'web', 'ui', 'index.html'));
+    assert.equal(findUp('package.json', resolve('dist', 'web')), resolve('package.json'));
+    assert.equal(findUp('no-such-file-anywhere.txt'), null);
+  });
+});
