@@ -18,6 +18,8 @@ export function run(command: string, args: readonly string[], options: { input?:
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
     child.on('error', reject);
+    // A child that exits without reading its input must not crash the run (EPIPE).
+    child.stdin.on('error', () => undefined);
     child.on('close', (code) => {
       clearTimeout(timer);
       resolve({ code, stdout, stderr });
