@@ -231,6 +231,21 @@ assert p.stat()[0] == len(MESSAGES) - 1
 p.quit()
 check("STLS and POP3S")
 
+# --- bytes sent with STLS, before the handshake, never run as commands
+s = socket.create_connection((HOST, PORT), timeout=TIMEOUT)
+f = s.makefile("rb")
+assert f.readline().startswith(b"+OK")
+s.sendall(b"STLS\r\nUSER %s\r\nCAPA\r\n" % USER.encode())
+assert f.readline() == b"+OK Begin TLS negotiation now\r\n"
+tls_sock = unverified().wrap_socket(s, server_hostname="localhost")
+tf = tls_sock.makefile("rb")
+tls_sock.sendall(b"PASS %s\r\n" % PASSWORD.encode())
+assert tf.readline() == b"-ERR Send USER first\r\n", "the injected USER did not run"
+tls_sock.sendall(b"NOOP\r\n")
+assert tf.readline().startswith(b"-ERR NOOP is not valid"), "no stray CAPA answer came first"
+tls_sock.close()
+check("STLS command injection is discarded")
+
 # --- AUTH PLAIN with an initial response (poplib has no AUTH helper)
 p = connect()
 token = base64.b64encode(b"\0" + USER.encode() + b"\0" + PASSWORD.encode()).decode()
