@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, reportError } from './io.js';
 import { registerDeliverCommand } from './deliver-command.js';
 import { registerFilterCommands } from './filter.js';
+import { registerOpsCommands } from './ops.js';
 import { registerServeCommand } from './serve.js';
 import { registerTransferCommands } from './transfer.js';
 import { registerSharedCommands, registerUserCommands } from './users.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
   registerTransferCommands(program);
   registerDeliverCommand(program);
   registerFilterCommands(program);
+  registerOpsCommands(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
