@@ -11,8 +11,6 @@ import { atomText, expectCount, listItems, mailboxName } from './args.js';
 import { resolve } from './mailboxes.js';
 import { defineCommand } from './types.js';
 
-const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
-
 async function open(session: ImapSession, name: string, readOnly: boolean): Promise<Completion> {
   const user = session.user();
   // A failed SELECT leaves no mailbox selected (RFC 3501 6.3.1).
@@ -41,21 +39,19 @@ async function open(session: ImapSession, name: string, readOnly: boolean): Prom
     throw err;
   }
 
-  const keywords = new Set<string>();
   let firstUnseen = 0;
   messages.forEach((m, i) => {
-    for (const f of m.flags) if (!f.startsWith('\\')) keywords.add(f);
+    view.learnKeywords(m.flags);
     if (firstUnseen === 0 && !m.flags.includes('\\Seen')) firstUnseen = i + 1;
   });
-  const flags = [...SYSTEM_FLAGS, ...[...keywords].sort()].map(atom);
-  await session.sendUntagged([atom('FLAGS'), list(flags)]);
+  const [flagsLine, permanentLine] = view.flagsResponses();
+  await session.send(flagsLine as Buffer);
   await session.sendUntagged([num(view.count), atom('EXISTS')]);
   await session.sendUntagged([num(readOnly ? status.recent : view.recent.size), atom('RECENT')]);
   if (firstUnseen > 0) await session.send(Buffer.from(`* OK [UNSEEN ${firstUnseen}] First unseen message\r\n`, 'latin1'));
   await session.send(Buffer.from(`* OK [UIDVALIDITY ${info.uidValidity}] UIDs valid\r\n`, 'latin1'));
   await session.send(Buffer.from(`* OK [UIDNEXT ${status.uidNext}] Predicted next UID\r\n`, 'latin1'));
-  const permanent = readOnly ? '' : [...SYSTEM_FLAGS, ...[...keywords].sort(), '\\*'].join(' ');
-  await session.send(Buffer.from(`* OK [PERMANENTFLAGS (${permanent})] ${readOnly ? 'No permanent flags permitted' : 'Flags permitted'}\r\n`, 'latin1'));
+  await session.send(permanentLine as Buffer);
   return { status: 'OK', code: readOnly ? 'READ-ONLY' : 'READ-WRITE', text: `${readOnly ? 'EXAMINE' : 'SELECT'} completed` };
 }
 

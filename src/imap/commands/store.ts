@@ -31,6 +31,7 @@ export const store = defineCommand({
     if (uids.length === 0) return;
     const changes = await session.store.storeFlags(view.mailboxId, uids, op, flags);
     for (const c of changes) view.noteReported(c.uid, c.modseq);
+    if (op !== 'remove' && view.learnKeywords(flags)) await session.send(view.flagsResponses());
     if (silent) return;
     const current = await session.store.listMessages(view.mailboxId, uids);
     for (const msg of current) {

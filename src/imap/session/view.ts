@@ -23,6 +23,8 @@ export interface ViewStore {
   claimRecent(mailboxId: MailboxId): Promise<readonly number[]>;
 }
 
+const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+
 export class SelectedView {
   readonly mailboxId: MailboxId;
   readonly owner: Owner;
@@ -54,6 +56,31 @@ export class SelectedView {
     this.readOnly = init.readOnly;
     this.uids = Uint32Array.from(init.uids);
     this.length = init.uids.length;
+  }
+
+  /** Keywords announced in the FLAGS response; a new one means a new FLAGS response. */
+  private readonly keywords = new Set<string>();
+
+  /** Adds keywords seen in `flags`; true when one was new (FLAGS must then be sent again). */
+  learnKeywords(flags: readonly string[]): boolean {
+    let changed = false;
+    for (const f of flags) {
+      if (!f.startsWith('\\') && !this.keywords.has(f)) {
+        this.keywords.add(f);
+        changed = true;
+      }
+    }
+    return changed;
+  }
+
+  /** The FLAGS and PERMANENTFLAGS responses for the current keyword set (RFC 3501 7.2.6). */
+  flagsResponses(): Buffer[] {
+    const all = [...SYSTEM_FLAGS, ...[...this.keywords].sort()];
+    const permanent = this.readOnly ? '' : [...all, '\\*'].join(' ');
+    return [
+      untagged([atom('FLAGS'), list(all.map((f) => atom(f)))]),
+      Buffer.from(`* OK [PERMANENTFLAGS (${permanent})] ${this.readOnly ? 'No permanent flags permitted' : 'Flags permitted'}\r\n`, 'latin1'),
+    ];
   }
 
   /** Fills a freshly selected view with the mailbox's UIDs (ascending). */
@@ -189,6 +216,9 @@ export class SelectedView {
     if (this.pendingFlags.size > 0) {
       const changes = [...this.pendingFlags].sort((a, b) => a[0] - b[0]);
       this.pendingFlags.clear();
+      let newKeyword = false;
+      for (const [, change] of changes) newKeyword = this.learnKeywords(change.flags) || newKeyword;
+      if (newKeyword) out.push(...this.flagsResponses());
       for (const [uid, change] of changes) {
         const seq = this.seqOf(uid);
         const seen = this.reported.get(uid);

@@ -54,6 +54,7 @@ describe('selected view', () => {
 
   test('flag changes: newest wins, already-reported ones are not repeated, \\Recent shown', async () => {
     const v = view([1, 2, 3]);
+    v.learnKeywords(['$Work']);
     v.recent.add(3);
     v.onChange({ kind: 'flags', mailboxId: ID, changes: [{ uid: asUid(1), modseq: asModSeq(5), flags: ['\\Seen'] }] });
     v.onChange({ kind: 'flags', mailboxId: ID, changes: [{ uid: asUid(1), modseq: asModSeq(4), flags: [] }] });
@@ -97,4 +98,15 @@ test('a \\Recent claim for a message not yet in the view is kept until it joins'
   v.onChange({ kind: 'append', mailboxId: ID, uids: [asUid(3)], modseq: asModSeq(4) });
   assert.deepEqual(text(await v.flush(noRecent, true)), ['* 3 EXISTS', '* 2 RECENT']);
   assert.ok(v.recent.has(3));
+});
+
+test('a keyword new to the mailbox brings a new FLAGS and PERMANENTFLAGS response', async () => {
+  const v = view([1]);
+  v.learnKeywords(['\\Seen', '$Old']);
+  v.onChange({ kind: 'flags', mailboxId: ID, changes: [{ uid: asUid(1), modseq: asModSeq(2), flags: ['$Old', '$New'] }] });
+  assert.deepEqual(text(await v.flush(noRecent, true)), [
+    '* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $New $Old)',
+    '* OK [PERMANENTFLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $New $Old \\*)] Flags permitted',
+    '* 1 FETCH (FLAGS ($Old $New))',
+  ]);
 });
