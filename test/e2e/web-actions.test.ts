@@ -183,6 +183,35 @@ describe('web UI small actions', () => {
     await page.getByLabel('Private key (PEM)').fill('nor a key');
     await page.getByRole('button', { name: 'Install certificate' }).click();
     await page.getByText(/The certificate was not installed/).waitFor();
+    await signOut(page);
+  });
+
+  test('works from the keyboard alone: sign in, move focus, toggle a block, confirm with the keyboard', async () => {
+    await page.goto(`${web.base}/#/login`);
+    await waitForHeading(page, 'Sign in');
+    // Focus starts on the page heading; the next stop is the first field.
+    assert.equal(await page.evaluate<string>('document.activeElement.tagName'), 'H1');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate<string>('document.activeElement.getAttribute("name")'), 'user');
+    await page.keyboard.type('alice@example.com');
+    await page.keyboard.press('Tab');
+    assert.equal(await page.evaluate<string>('document.activeElement.getAttribute("type")'), 'password');
+    await page.keyboard.type('alice-pw');
+    await page.keyboard.press('Enter');
+    await waitForHeading(page, 'Filter blocks');
+    // Focus moves to the new page's heading.
+    assert.equal(await page.evaluate<string>('document.activeElement.tagName'), 'H1');
+    await page.getByRole('switch', { name: 'Use block “Boss”' }).focus();
+    await page.keyboard.press('Space');
+    await page.getByText('Block turned on.').waitFor();
+    await page.getByRole('button', { name: 'Delete “Boss”' }).focus();
+    await page.keyboard.press('Enter');
+    // The dialog starts on Cancel, so Enter there keeps the block.
+    assert.equal(await page.evaluate<string>('document.activeElement.textContent'), 'Cancel');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.getByRole('dialog').count(), 0);
+    assert.equal(await page.locator('.rule').count(), 1);
+    assert.doesNotMatch((await web.test.ctx.store.getFilterFile('alice@example.com'))?.text ?? '', /disabled/);
     assert.deepEqual(problems, []);
   });
 });
