@@ -184,6 +184,14 @@ u, t = cl.cmd('h4', 'UID SEARCH DRAFT NOT ANSWERED')
 c.check('UID SEARCH answers UIDs', len(u) == 1 and u[0].startswith(b'* SEARCH') and len(u[0].split()) == 4, u)
 u, t = cl.cmd('h5', 'SEARCH ANSWERED')
 c.check('SEARCH with no match answers an empty SEARCH', u == [b'* SEARCH\r\n'], u)
+for i, (query, expect) in enumerate([
+        ('BODY "Body text"', b'* SEARCH 1 2'), ('HEADER Subject "protocol"', b'* SEARCH 1 2'),
+        ('SENTBEFORE 1-Jan-2000', b'* SEARCH 1 2'), ('SENTSINCE 1-Jan-2000', b'* SEARCH'),
+        ('LARGER 10 SMALLER 100000', b'* SEARCH 1 2'), ('2', b'* SEARCH 2'), ('UID 1', b'* SEARCH 1'),
+        ('OR FLAGGED KEYWORD $Nothing', b'* SEARCH'), ('OR DRAFT KEYWORD $Nothing', b'* SEARCH 1 2'), ('NOT DRAFT', b'* SEARCH'), ('(SEEN FROM "bob")', b'* SEARCH'), ('(UNSEEN FROM "bob")', b'* SEARCH 1 2'),
+        ('CHARSET UTF-8 TEXT {4+}\r\nBody', b'* SEARCH 1 2'), ('RECENT', b'* SEARCH 1 2'), ('NEW', b'* SEARCH 1 2'), ('OLD', b'* SEARCH')]):
+    u, t = cl.cmd(f'h6{i}', f'SEARCH {query}')
+    c.check(f'SEARCH {query.splitlines()[0]}', u == [expect + b'\r\n'] and t.startswith(f'h6{i} OK'.encode()), (u, t))
 _, t = cl.cmd('i1', 'COPY 1 nowhere')
 c.check('COPY to a missing mailbox is NO [TRYCREATE]', t.startswith(b'i1 NO [TRYCREATE]'), t)
 _, t = cl.cmd('i2', 'COPY 1:2 Archive')
