@@ -28,7 +28,6 @@ export interface Pop3ServiceOptions {
 
 export function createPop3Service(ctx: ServerContext, options: Pop3ServiceOptions = {}): Service {
   const locks = options.locks ?? ctx.maildropLocks;
-  const idleTimeoutMs = options.idleTimeoutMs ?? ctx.config.timers.pop3IdleSeconds * 1000;
   const logger = ctx.logger.child({ service: 'pop3' });
   const servers: net.Server[] = [];
   /** Open sessions and the promise of each one's run, so stop() can wait for them to finish. */
@@ -49,7 +48,8 @@ export function createPop3Service(ctx: ServerContext, options: Pop3ServiceOption
     const connection = new Pop3Connection(socket, {
       secure,
       maxLineBytes: ctx.config.limits.maxPreauthBytes,
-      idleTimeoutMs,
+      // Read per connection, so a configuration reload applies to new sessions.
+      idleTimeoutMs: options.idleTimeoutMs ?? ctx.config.timers.pop3IdleSeconds * 1000,
       ...(hook ? { onLine: (direction, bytes) => hook(id, direction, bytes) } : {}),
     });
     const session = new Pop3Session(ctx, connection, {
