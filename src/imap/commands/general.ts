@@ -40,7 +40,7 @@ export const logout = defineCommand({
     return {
       status: 'OK',
       text: 'LOGOUT completed',
-      after: async () => session.end('Connection closed'),
+      after: async () => session.end(null),
     };
   },
 });

@@ -337,10 +337,10 @@ export class ImapSession {
     return this.startTlsAvailable && !this.tlsStarted && !this.secure;
   }
 
-  /** Sends `* BYE text` and closes. */
-  end(text: string, code?: string): void {
+  /** Sends `* BYE text` (unless already said, as LOGOUT does) and closes. */
+  end(text: string | null, code?: string): void {
     if (this.closed) return;
-    this.write(statusLine('*', 'BYE', text, code));
+    if (text !== null) this.write(statusLine('*', 'BYE', text, code));
     this.closed = true;
     this.transport.close();
     this.cleanup();
