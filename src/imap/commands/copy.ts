@@ -3,10 +3,9 @@
  * message expunged by another session copies nothing and ends with NO (RFC 2180 4.4.1).
  */
 import { formatUidSet } from '../sequence/index.js';
-import { isMailError } from '../../store/errors.js';
 import type { MailboxInfo, Uid } from '../../store/types.js';
 import { atom, raw } from '../protocol/encoder.js';
-import { no, type Completion } from '../session/errors.js';
+import { no, rethrowMapped, type Completion } from '../session/errors.js';
 import type { ImapSession } from '../session/session.js';
 import { SELECTED } from '../session/state.js';
 import { expectCount, mailboxName, sequenceSet } from './args.js';
@@ -20,8 +19,7 @@ export async function destination(session: ImapSession, name: string): Promise<M
     const target = await resolve(session, name);
     return await session.store.getMailbox(target.owner, target.name);
   } catch (err) {
-    if (isMailError(err, 'MS_MBX_REC_NOT_FOUND')) throw no('Mailbox does not exist', 'TRYCREATE');
-    throw err;
+    rethrowMapped(err, { tryCreate: true });
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { isMailError } from '../../store/errors.js';
 import { resolveMailboxName, visibleMailboxName, type ResolvedMailbox } from '../../mailboxes/access.js';
-import { no } from '../session/errors.js';
+import { no, rethrowMapped } from '../session/errors.js';
 import type { ImapSession } from '../session/session.js';
 import { AUTHENTICATED } from '../session/state.js';
 import { checkNewMailboxName, expectCount, mailboxName } from './args.js';
@@ -21,8 +21,7 @@ async function resolveForCreate(session: ImapSession, name: string): Promise<Res
   try {
     return await resolve(session, name);
   } catch (err) {
-    if (isMailError(err, 'MS_MBX_REC_NOT_FOUND')) throw no('Mailboxes cannot be created there', 'NOPERM');
-    throw err;
+    rethrowMapped(err, { createTarget: true });
   }
 }
 

@@ -54,6 +54,8 @@ const MAIL_ERRORS: Partial<Record<MailErrorCode, { code: string; text: string | 
 export interface MapOptions {
   /** APPEND/COPY/MOVE into a missing mailbox: [TRYCREATE] (RFC 3501 6.3.11). */
   tryCreate?: boolean;
+  /** CREATE/RENAME below a shared tree the user cannot reach: [NOPERM], whatever the reason. */
+  createTarget?: boolean;
 }
 
 /** Turns anything a command threw into its tagged reply; `internal` is true when it should be logged. */
@@ -65,9 +67,24 @@ export function completionFor(err: unknown, options: MapOptions = {}): Completio
     if (err.code === 'MS_MBX_REC_NOT_FOUND' && options.tryCreate) {
       return { status: 'NO', code: 'TRYCREATE', text: 'Mailbox does not exist', internal: false };
     }
+    if (err.code === 'MS_MBX_REC_NOT_FOUND' && options.createTarget) {
+      return { status: 'NO', code: 'NOPERM', text: 'Mailboxes cannot be created there', internal: false };
+    }
     const mapped = MAIL_ERRORS[err.code];
     if (mapped) return { status: 'NO', code: mapped.code, text: mapped.text ?? err.message, internal: false };
     return { status: 'NO', code: 'SERVERBUG', text: 'Internal error, please try again later', internal: true };
   }
   return { status: 'NO', code: 'SERVERBUG', text: 'Internal error, please try again later', internal: true };
+}
+
+/**
+ * Re-throws a store error as the CommandError its context calls for (e.g. [TRYCREATE] for an
+ * APPEND target); anything else is re-thrown unchanged.
+ */
+export function rethrowMapped(err: unknown, options: MapOptions): never {
+  if (isMailError(err)) {
+    const mapped = completionFor(err, options);
+    if (!mapped.internal && mapped.status !== 'OK') throw new CommandError(mapped.status, mapped.text, mapped.code);
+  }
+  throw err;
 }
