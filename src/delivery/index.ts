@@ -27,6 +27,7 @@ export function createDeliveryPipeline(ctx: ServerContext, options: PipelineOpti
     logger: ctx.logger,
     hostname: ctx.hostname,
     maxMessageBytes: ctx.config.limits.maxMessageBytes,
+    metrics: ctx.metrics,
     ...(options.sorter ? { sorter: options.sorter } : {}),
     ...(options.onOutbound ? { onOutbound: options.onOutbound } : {}),
   });

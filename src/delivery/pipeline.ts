@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../log/logger.js';
+import type { ServerMetrics } from '../metrics/registry.js';
 import { indexMessageAsync } from '../mime/index.js';
 import { normalizeLineEndings } from '../mime/line-endings.js';
 import type { MessageIndex } from '../mime/types.js';
@@ -43,6 +44,8 @@ export interface DeliveryPipelineDeps {
   concurrency?: number;
   /** Clock, for tests. */
   now?: () => Date;
+  /** Counts each recipient's outcome (msgstore_deliveries_total). */
+  metrics?: Pick<ServerMetrics, 'deliveries'>;
 }
 
 export interface DeliveryInput {
@@ -75,6 +78,7 @@ export class DeliveryPipeline {
   readonly maxMessageBytes: number;
   private readonly concurrency: number;
   private readonly now: () => Date;
+  private readonly metrics: Pick<ServerMetrics, 'deliveries'> | undefined;
 
   constructor(deps: DeliveryPipelineDeps) {
     this.store = deps.store;
@@ -85,6 +89,7 @@ export class DeliveryPipeline {
     this.maxMessageBytes = deps.maxMessageBytes ?? Number.MAX_SAFE_INTEGER;
     this.concurrency = Math.max(1, deps.concurrency ?? DEFAULT_CONCURRENCY);
     this.now = deps.now ?? (() => new Date());
+    this.metrics = deps.metrics;
   }
 
   /**
@@ -237,6 +242,7 @@ export class DeliveryPipeline {
   }
 
   private logOutcome(id: string, input: DeliveryInput, outcome: RecipientOutcome, started: number): void {
+    this.metrics?.deliveries.inc({ via: input.via ?? 'other', outcome: outcomeKind(outcome) });
     this.logger.info(
       {
         id,

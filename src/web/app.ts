@@ -14,6 +14,7 @@ import { ApiRouter } from './router.js';
 import { registerAdminServerRoutes } from './routes/admin-server.js';
 import { registerAdminUserRoutes } from './routes/admin-users.js';
 import { registerMailRoutes } from './routes/mail-user.js';
+import { registerOpsRoutes } from './routes/ops.js';
 import { registerSessionRoutes } from './routes/session.js';
 import { installSecurity } from './security.js';
 import { DEFAULT_SESSION_LIMITS, SessionStore, type SessionLimits } from './sessions.js';
@@ -97,6 +98,7 @@ export async function buildWebApp(ctx: ServerContext, deps: HttpServiceDeps = {}
   registerAdminUserRoutes(router, web);
   registerAdminServerRoutes(router, web);
   registerMailRoutes(router, web);
+  registerOpsRoutes(app, web);
   const document = router.openApi({ title: 'msgstore API', version: web.version });
   app.get('/api/openapi.json', async () => document);
 
