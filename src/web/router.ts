@@ -43,6 +43,8 @@ export interface RouteDef<B extends Schema | undefined, Q extends Schema | undef
   bodyLimit?: number;
   /** Error statuses this operation may answer, for the OpenAPI document. */
   errors?: number[];
+  /** The shape of a successful answer, for the OpenAPI document. */
+  response?: Schema;
   handler(input: HandlerInput<Out<B>, Out<Q>, Out<P>>): Promise<unknown>;
 }
 
@@ -58,6 +60,7 @@ interface Operation {
   body: JsonSchema | undefined;
   query: JsonSchema | undefined;
   params: JsonSchema | undefined;
+  response: JsonSchema | undefined;
   errors: number[];
 }
 
@@ -68,9 +71,9 @@ declare module 'fastify' {
   }
 }
 
-function toJsonSchema(schema: Schema | undefined): JsonSchema | undefined {
+function toJsonSchema(schema: Schema | undefined, io: 'input' | 'output' = 'input'): JsonSchema | undefined {
   if (!schema) return undefined;
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
   return rest;
 }
 
@@ -106,6 +109,7 @@ export class ApiRouter {
       body: toJsonSchema(def.body),
       query: toJsonSchema(def.query),
       params: toJsonSchema(def.params),
+      response: def.response ? toJsonSchema(def.response, 'output') : undefined,
       errors: def.errors ?? [],
     });
     this.app.route({
@@ -136,7 +140,7 @@ export class ApiRouter {
         for (const [name, prop] of Object.entries(props)) parameters.push({ name, in: where, required: where === 'path' || required.has(name), schema: prop });
       }
       const responses: Record<string, unknown> = {
-        [String(op.status)]: op.status === 204 ? { description: 'Done' } : { description: 'Success', content: { 'application/json': { schema: { type: 'object' } } } },
+        [String(op.status)]: op.status === 204 ? { description: 'Done' } : { description: 'Success', content: { 'application/json': { schema: op.response ?? { type: 'object' } } } },
       };
       const errorStatuses = new Set<number>([...op.errors, ...(op.body || op.query || op.params ? [400] : []), ...(op.access === 'public' ? [] : [401]), ...(op.access === 'admin' ? [403] : [])]);
       for (const code of [...errorStatuses].sort()) responses[String(code)] = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };

@@ -1,4 +1,5 @@
 /** The server page (host, versions, listeners, counts, TLS certificate), the admin password and API tokens. */
+import { certificateSummary as certificateSchema, serverInfo, tokenCreated, tokenList } from '../api-schemas.js';
 import { z } from 'zod';
 import { validatePair } from '../../net/tls.js';
 import { verifyAdminPassword } from '../credentials.js';
@@ -34,6 +35,7 @@ export function registerAdminServerRoutes(router: ApiRouter, web: WebContext): v
   router.add({
     method: 'GET',
     url: '/api/admin/server',
+    response: serverInfo,
     summary: 'Host name, versions, listener status, counts and the TLS certificate in use',
     tag: 'Server',
     access: 'admin',
@@ -55,6 +57,7 @@ export function registerAdminServerRoutes(router: ApiRouter, web: WebContext): v
   router.add({
     method: 'PUT',
     url: '/api/admin/server/certificate',
+    response: certificateSchema,
     summary: 'Install a new TLS certificate and private key (PEM); every TLS listener uses it at once',
     tag: 'Server',
     access: 'admin',
@@ -94,6 +97,7 @@ export function registerAdminServerRoutes(router: ApiRouter, web: WebContext): v
   router.add({
     method: 'GET',
     url: '/api/admin/tokens',
+    response: tokenList,
     summary: 'List API tokens (never their secrets)',
     tag: 'API tokens',
     access: 'admin',
@@ -103,6 +107,7 @@ export function registerAdminServerRoutes(router: ApiRouter, web: WebContext): v
   router.add({
     method: 'POST',
     url: '/api/admin/tokens',
+    response: tokenCreated,
     summary: 'Create an API token for scripts; the token text is shown only in this answer',
     tag: 'API tokens',
     access: 'admin',

@@ -1,4 +1,5 @@
 /** Users and shared mailboxes for the administrator: thin adapters over the admin service. */
+import { sharedList, sharedProfile, userList, userProfile } from '../api-schemas.js';
 import { z } from 'zod';
 import { normalizeAddress } from '../../admin/addresses.js';
 import type { ApiRouter } from '../router.js';
@@ -18,6 +19,7 @@ export function registerAdminUserRoutes(router: ApiRouter, web: WebContext): voi
   router.add({
     method: 'GET',
     url: '/api/admin/users',
+    response: userList,
     summary: 'List users, with paging and a search on address and names',
     tag: 'Users',
     access: 'admin',
@@ -36,6 +38,7 @@ export function registerAdminUserRoutes(router: ApiRouter, web: WebContext): voi
   router.add({
     method: 'POST',
     url: '/api/admin/users',
+    response: userProfile,
     summary: 'Create a user (with the default folders)',
     tag: 'Users',
     access: 'admin',
@@ -56,6 +59,7 @@ export function registerAdminUserRoutes(router: ApiRouter, web: WebContext): voi
   router.add({
     method: 'GET',
     url: '/api/admin/users/:address',
+    response: userProfile,
     summary: 'A user: names, home, quota use, personal folders with message counts, shared mailboxes',
     tag: 'Users',
     access: 'admin',
@@ -67,6 +71,7 @@ export function registerAdminUserRoutes(router: ApiRouter, web: WebContext): voi
   router.add({
     method: 'PATCH',
     url: '/api/admin/users/:address',
+    response: userProfile,
     summary: "Change a user's names, quota or disabled flag",
     tag: 'Users',
     access: 'admin',
@@ -117,6 +122,7 @@ export function registerAdminUserRoutes(router: ApiRouter, web: WebContext): voi
   router.add({
     method: 'POST',
     url: '/api/admin/users/:address/shared',
+    response: userProfile,
     summary: 'Make the user a member of a shared mailbox',
     tag: 'Users',
     access: 'admin',
@@ -132,6 +138,7 @@ export function registerAdminUserRoutes(router: ApiRouter, web: WebContext): voi
   router.add({
     method: 'DELETE',
     url: '/api/admin/users/:address/shared/:shared',
+    response: userProfile,
     summary: 'Take the user out of a shared mailbox',
     tag: 'Users',
     access: 'admin',
@@ -146,6 +153,7 @@ export function registerAdminUserRoutes(router: ApiRouter, web: WebContext): voi
   router.add({
     method: 'GET',
     url: '/api/admin/shared',
+    response: sharedList,
     summary: 'List shared mailboxes with their members',
     tag: 'Shared mailboxes',
     access: 'admin',
@@ -155,6 +163,7 @@ export function registerAdminUserRoutes(router: ApiRouter, web: WebContext): voi
   router.add({
     method: 'POST',
     url: '/api/admin/shared',
+    response: sharedProfile,
     summary: 'Create a shared mailbox with at least one member',
     tag: 'Shared mailboxes',
     access: 'admin',
@@ -174,6 +183,7 @@ export function registerAdminUserRoutes(router: ApiRouter, web: WebContext): voi
   router.add({
     method: 'GET',
     url: '/api/admin/shared/:address',
+    response: sharedProfile,
     summary: 'A shared mailbox: display name, home, members and folders',
     tag: 'Shared mailboxes',
     access: 'admin',
@@ -200,6 +210,7 @@ export function registerAdminUserRoutes(router: ApiRouter, web: WebContext): voi
   router.add({
     method: 'POST',
     url: '/api/admin/shared/:address/members',
+    response: sharedProfile,
     summary: 'Add a member',
     tag: 'Shared mailboxes',
     access: 'admin',
@@ -212,6 +223,7 @@ export function registerAdminUserRoutes(router: ApiRouter, web: WebContext): voi
   router.add({
     method: 'DELETE',
     url: '/api/admin/shared/:address/members/:member',
+    response: sharedProfile,
     summary: 'Remove a member',
     tag: 'Shared mailboxes',
     access: 'admin',

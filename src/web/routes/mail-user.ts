@@ -1,4 +1,5 @@
 /** A user's own settings outside the filter file: folders (to pick filter targets), password, recent INBOX messages. */
+import { folders as folderList, recentMessages } from '../api-schemas.js';
 import { z } from 'zod';
 import { listVisibleMailboxes } from '../../mailboxes/access.js';
 import type { Uid } from '../../store/types.js';
@@ -17,6 +18,7 @@ export function registerMailRoutes(router: ApiRouter, web: WebContext): void {
   router.add({
     method: 'GET',
     url: '/api/mail/:address/folders',
+    response: folderList,
     summary: "The user's folders and the shared mailboxes they may file into",
     tag: 'Mail user',
     access: 'signed-in',
@@ -54,6 +56,7 @@ export function registerMailRoutes(router: ApiRouter, web: WebContext): void {
   router.add({
     method: 'GET',
     url: '/api/mail/:address/messages',
+    response: recentMessages,
     summary: `The newest ${RECENT_MESSAGES} messages in INBOX (for the filter test panel)`,
     tag: 'Mail user',
     access: 'signed-in',

@@ -3,6 +3,7 @@
  * reorder, enable/disable), the raw filter file (syntax errors answered as line:column), the
  * vacation message, and the test panel.
  */
+import { filterCheck, filterFile, filterTestResult, rulesListing, vacationReply } from '../api-schemas.js';
 import { z } from 'zod';
 import { checkFilterText, insertRule, listRules, moveRule, removeRule, removeVacation, replaceRule, setRuleEnabled, setVacation, getVacation } from '../../mailsort/index.js';
 import { asUid } from '../../store/types.js';
@@ -30,6 +31,7 @@ export function registerMailSortRoutes(router: ApiRouter, web: WebContext): void
   router.add({
     method: 'GET',
     url: '/api/mail/:address/rules',
+    response: rulesListing,
     summary: 'The filter blocks (and vacation message) of the filter file; syntaxErrors when it does not parse',
     tag,
     access: 'signed-in',
@@ -44,6 +46,7 @@ export function registerMailSortRoutes(router: ApiRouter, web: WebContext): void
   router.add({
     method: 'POST',
     url: '/api/mail/:address/rules',
+    response: rulesListing,
     summary: 'Add a filter block (at the end, or as block number `position`); creates the file when there is none',
     tag,
     access: 'signed-in',
@@ -61,6 +64,7 @@ export function registerMailSortRoutes(router: ApiRouter, web: WebContext): void
   router.add({
     method: 'PUT',
     url: '/api/mail/:address/rules/:index',
+    response: rulesListing,
     summary: 'Replace one filter block; the rest of the file keeps its exact text',
     tag,
     access: 'signed-in',
@@ -76,6 +80,7 @@ export function registerMailSortRoutes(router: ApiRouter, web: WebContext): void
   router.add({
     method: 'DELETE',
     url: '/api/mail/:address/rules/:index',
+    response: rulesListing,
     summary: 'Delete one filter block',
     tag,
     access: 'signed-in',
@@ -91,6 +96,7 @@ export function registerMailSortRoutes(router: ApiRouter, web: WebContext): void
   router.add({
     method: 'POST',
     url: '/api/mail/:address/rules/:index/move',
+    response: rulesListing,
     summary: 'Move a filter block so it becomes block number `to`',
     tag,
     access: 'signed-in',
@@ -106,6 +112,7 @@ export function registerMailSortRoutes(router: ApiRouter, web: WebContext): void
   router.add({
     method: 'PUT',
     url: '/api/mail/:address/rules/:index/enabled',
+    response: rulesListing,
     summary: 'Turn a filter block on or off (only the word `disabled` changes in the file)',
     tag,
     access: 'signed-in',
@@ -121,6 +128,7 @@ export function registerMailSortRoutes(router: ApiRouter, web: WebContext): void
   router.add({
     method: 'GET',
     url: '/api/mail/:address/filter',
+    response: filterFile,
     summary: 'The raw filter file',
     tag,
     access: 'signed-in',
@@ -137,6 +145,7 @@ export function registerMailSortRoutes(router: ApiRouter, web: WebContext): void
   router.add({
     method: 'PUT',
     url: '/api/mail/:address/filter',
+    response: filterFile,
     summary: 'Replace the raw filter file; a file with syntax errors is refused with their line:column',
     tag,
     access: 'signed-in',
@@ -160,6 +169,7 @@ export function registerMailSortRoutes(router: ApiRouter, web: WebContext): void
   router.add({
     method: 'POST',
     url: '/api/mail/:address/filter/check',
+    response: filterCheck,
     summary: 'Check filter text without saving it',
     tag,
     access: 'signed-in',
@@ -177,6 +187,7 @@ export function registerMailSortRoutes(router: ApiRouter, web: WebContext): void
   router.add({
     method: 'GET',
     url: '/api/mail/:address/vacation',
+    response: vacationReply,
     summary: 'The vacation message (null when there is none)',
     tag,
     access: 'signed-in',
@@ -194,6 +205,7 @@ export function registerMailSortRoutes(router: ApiRouter, web: WebContext): void
   router.add({
     method: 'PUT',
     url: '/api/mail/:address/vacation',
+    response: vacationReply,
     summary: 'Save the vacation message (creates the filter file when there is none)',
     tag,
     access: 'signed-in',
@@ -229,6 +241,7 @@ export function registerMailSortRoutes(router: ApiRouter, web: WebContext): void
   router.add({
     method: 'POST',
     url: '/api/mail/:address/test',
+    response: filterTestResult,
     summary: 'Which block a message matches and what delivery would do (a pasted message, or the UID of one in INBOX)',
     tag,
     access: 'signed-in',

@@ -3,6 +3,7 @@
  * credential, a mail address with that user's own mail password. Every failure is the same
  * "not authorized" after the throttling delay, so nobody learns which users exist.
  */
+import { sessionInfo } from '../api-schemas.js';
 import { z } from 'zod';
 import { verifyAdminPassword } from '../credentials.js';
 import { webError } from '../http-errors.js';
@@ -24,6 +25,7 @@ export function registerSessionRoutes(router: ApiRouter, web: WebContext): void 
   router.add({
     method: 'GET',
     url: '/api/session',
+    response: sessionInfo,
     summary: 'Who is signed in (and the CSRF token the page sends with changes)',
     tag: 'Session',
     access: 'public',
@@ -36,6 +38,7 @@ export function registerSessionRoutes(router: ApiRouter, web: WebContext): void 
   router.add({
     method: 'POST',
     url: '/api/session',
+    response: sessionInfo,
     summary: 'Sign in with "admin" and the admin password, or a mail address and its password',
     tag: 'Session',
     access: 'public',
