@@ -30,6 +30,25 @@ test('connections beyond the limit are answered with BYE and a reason', async ()
   }
 });
 
+test('connections from one address beyond its limit are refused with a reason', async () => {
+  const h = await startImap({}, { limits: { imap: { maxConnectionsPerIp: 1 } } });
+  try {
+    const first = await RawImap.connect(h.imapPort);
+    const raw = await new Promise<string>((resolve) => {
+      const s = net.connect(h.imapPort, '127.0.0.1');
+      let data = '';
+      s.on('data', (d: Buffer) => (data += d.toString()));
+      s.on('close', () => resolve(data));
+      s.on('error', () => resolve(data));
+    });
+    assert.match(raw, /^\* BYE .*Too many connections from your address/);
+    assert.match((await first.command('NOOP')).tagged, /OK/);
+    first.close();
+  } finally {
+    await h.stop();
+  }
+});
+
 test('an inactive session is logged out with BYE', async () => {
   const h = await startImap({ 'idle@example.com': 'idle-pass-1' }, {}, { idleTimeoutMs: 300 });
   try {

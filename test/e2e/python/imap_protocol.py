@@ -316,6 +316,31 @@ while b'e ' not in data:
 c.check('LOGIN works over STARTTLS', b'e OK' in data, data)
 tsock.close()
 
+# ---- STARTTLS followed by plaintext instead of a handshake: the connection just ends ----
+sock = socket.create_connection(('127.0.0.1', port), timeout=10)
+sock.recv(4096)
+sock.sendall(b'a STARTTLS\r\n')
+resp = b''
+while b'\r\n' not in resp:
+    resp += sock.recv(4096)
+sock.sendall(b'b LOGIN user pass\r\n')
+sock.settimeout(5)
+tail = b''
+try:
+    while True:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        tail += chunk
+except (socket.timeout, ConnectionResetError):
+    pass
+c.check('plaintext after STARTTLS is never answered as a command', b'b OK' not in tail and b'b NO' not in tail and b'b BAD' not in tail, tail)
+sock.close()
+cl = RawClient(port)
+_, t = cl.cmd('p1', 'NOOP')
+c.check('the server is unharmed by a failed handshake', t.startswith(b'p1 OK'), t)
+cl.close()
+
 # ---- IMAPS ----
 cl = RawClient(imaps_port, tls=True)
 c.check('IMAPS greeting without STARTTLS', cl.greeting.startswith(b'* OK [CAPABILITY') and b'STARTTLS' not in cl.greeting, cl.greeting)
