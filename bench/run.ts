@@ -43,6 +43,8 @@ interface RunOptions {
   cpuProf?: string;
   cache?: string;
   components?: boolean;
+  dataCache?: boolean;
+  idle?: string;
 }
 
 function log(message: string): void {
@@ -134,12 +136,18 @@ async function main(argv: string[]): Promise<number> {
     .option('--cpu-prof <dir>', 'run the msgstore server with --cpu-prof, writing its profile to this directory')
     .option('--cache <dir>', 'where generated maildirs are kept between runs', join(tmpdir(), 'msgstore-bench-cache'))
     .option('--no-components', 'skip the msgstore-only component benchmarks')
+    .option('--idle <counts>', 'idle connection counts instead of the plan\'s (e.g. 1000,10000)')
+    .option('--no-data-cache', 'import the mail into msgstore even when a loaded data directory of the same code is cached')
     .exitOverride();
   program.parse(argv, { from: 'user' });
   const options = program.opts<RunOptions>();
   if (options.compare !== undefined && options.compare !== 'dovecot') throw new Error(`--compare knows only "dovecot", not "${options.compare}"`);
   const compare = options.compare === 'dovecot';
   const plan = makePlan(options.quick === true);
+  if (options.idle) {
+    plan.idleCounts = options.idle.split(',').map(Number);
+    if (plan.idleCounts.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--idle takes counts such as 1000,10000, not "${options.idle}"`);
+  }
   const workloads = selectedWorkloads(options.only);
   const machine = describeMachine();
   const runStart = nowMs();
@@ -167,7 +175,11 @@ async function main(argv: string[]): Promise<number> {
   };
   try {
     const m = await runAgainst(
-      () => startMsgstore(setup, { fromSource: options.fromSource === true, cpuProfileDir: options.cpuProf ? resolve(options.cpuProf) : undefined }),
+      () => startMsgstore(setup, {
+          fromSource: options.fromSource === true,
+          cpuProfileDir: options.cpuProf ? resolve(options.cpuProf) : undefined,
+          dataCacheDir: options.dataCache === false ? undefined : options.cache,
+        }),
       plan,
       corpora,
       setup,

@@ -8,7 +8,7 @@
 import { ImapClient } from '../clients/imap-client.js';
 import { LmtpClient } from '../clients/lmtp-client.js';
 import { userNames } from '../plan.js';
-import { treeMemory } from '../lib/proc-memory.js';
+import { treeMemory, type TreeMemory } from '../lib/proc-memory.js';
 import { nowMs, percentile, sleep } from '../lib/stats.js';
 import { figure, type Figure, type WorkloadContext } from './types.js';
 
@@ -27,12 +27,23 @@ export async function runImapIdle(ctx: WorkloadContext): Promise<Figure[]> {
   return out;
 }
 
+/** The median of three readings half a second apart: one reading can land mid garbage collection. */
+async function settledMemory(pid: number): Promise<TreeMemory> {
+  const readings: TreeMemory[] = [];
+  for (let i = 0; i < 3; i++) {
+    if (i > 0) await sleep(500);
+    readings.push(treeMemory(pid));
+  }
+  const median = (values: number[]) => values.sort((a, b) => a - b)[1]!;
+  return { processes: readings[2]!.processes, rssKb: median(readings.map((r) => r.rssKb)), pssKb: median(readings.map((r) => r.pssKb)) };
+}
+
 async function idleRound(ctx: WorkloadContext, wanted: number): Promise<Figure[]> {
   const { host, imap, lmtp } = ctx.target.endpoints;
   const user = userNames(ctx.plan).idle;
-  const budgetMs = (ctx.plan.quick ? 40 : 300) * 1000;
+  const budgetMs = (ctx.plan.quick ? 40 : 180) * 1000;
   await sleep(1000);
-  const before = treeMemory(ctx.target.rootPid);
+  const before = await settledMemory(ctx.target.rootPid);
   const connections: IdleConnection[] = [];
   const errors: string[] = [];
   const started = nowMs();
@@ -77,7 +88,7 @@ async function idleRound(ctx: WorkloadContext, wanted: number): Promise<Figure[]
   }
   ctx.log(`${ctx.target.name}: ${label}: ${held} idling after ${connectSeconds.toFixed(1)} s`);
   await sleep(2000);
-  const after = treeMemory(ctx.target.rootPid);
+  const after = await settledMemory(ctx.target.rootPid);
 
   // One delivery to the idling mailbox; wait until every client has seen it (bounded).
   const lmtpClient = await LmtpClient.connect(host, lmtp);
