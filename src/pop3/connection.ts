@@ -8,15 +8,26 @@ import tls from 'node:tls';
 import { LineReader, type LineEvent } from './protocol/line-reader.js';
 
 export type TranscriptDirection = 'in' | 'out';
-/** Called with each protocol line (commands redacted by the session; message bodies summarised). */
-export type TranscriptHook = (direction: TranscriptDirection, bytes: Buffer) => void;
+
+/**
+ * Per-session transcripts hook in here (the same shape as the IMAP server's hook): each
+ * protocol line in and out, without its CRLF. Secrets are already masked by the session
+ * (PASS, APOP digests, SASL payloads) and message bodies are summarised as one line.
+ */
+export interface TranscriptHook {
+  onLine(direction: TranscriptDirection, bytes: Buffer): void;
+  /** The session logged in as `user`. */
+  onLogin?(user: string): void;
+  /** The session ended. */
+  onClose?(): void;
+}
 
 export interface ConnectionOptions {
   secure: boolean;
   maxLineBytes: number;
   /** Inactivity auto-logout; the socket is closed without a response (RFC 1939 section 3). */
   idleTimeoutMs: number;
-  onLine?: TranscriptHook;
+  transcript?: TranscriptHook;
 }
 
 /** Thrown by writes once the peer is gone, so a message stream stops reading its file. */
@@ -80,8 +91,26 @@ export class Pop3Connection {
     this.reader.setMaxLineBytes(bytes);
   }
 
+  /** Reports protocol text to the transcript hook, one call per line. */
   transcript(direction: TranscriptDirection, bytes: Buffer): void {
-    this.options.onLine?.(direction, bytes);
+    const hook = this.options.transcript;
+    if (hook === undefined) return;
+    let from = 0;
+    while (from < bytes.length) {
+      const lf = bytes.indexOf(0x0a, from);
+      const end = lf === -1 ? bytes.length : lf;
+      const lineEnd = end > from && bytes[end - 1] === 0x0d ? end - 1 : end;
+      hook.onLine(direction, bytes.subarray(from, lineEnd));
+      from = end + 1;
+    }
+  }
+
+  transcriptLogin(user: string): void {
+    this.options.transcript?.onLogin?.(user);
+  }
+
+  transcriptClose(): void {
+    this.options.transcript?.onClose?.();
   }
 
   /** The next complete line (or an oversized-line notice); null once the connection is closed. */

@@ -22,8 +22,8 @@ export interface Pop3ServiceOptions {
   locks?: MaildropLocks;
   /** Inactivity auto-logout in ms; default config.timers.pop3IdleSeconds (tests shorten it). */
   idleTimeoutMs?: number;
-  /** Per-session transcript sink; called with the session id and each line. */
-  transcript?: (sessionId: number, ...line: Parameters<TranscriptHook>) => void;
+  /** Per-session transcript hook factory (e.g. the log module's transcript writer). */
+  transcripts?: (sessionId: string, remoteAddress: string) => TranscriptHook | undefined;
 }
 
 export function createPop3Service(ctx: ServerContext, options: Pop3ServiceOptions = {}): Service {
@@ -44,13 +44,13 @@ export function createPop3Service(ctx: ServerContext, options: Pop3ServiceOption
       return;
     }
     const id = nextSessionId++;
-    const hook = options.transcript;
+    const transcript = options.transcripts?.(String(id), ip);
     const connection = new Pop3Connection(socket, {
       secure,
       maxLineBytes: ctx.config.limits.maxPreauthBytes,
       // Read per connection, so a configuration reload applies to new sessions.
       idleTimeoutMs: options.idleTimeoutMs ?? ctx.config.timers.pop3IdleSeconds * 1000,
-      ...(hook ? { onLine: (direction, bytes) => hook(id, direction, bytes) } : {}),
+      ...(transcript ? { transcript } : {}),
     });
     const session = new Pop3Session(ctx, connection, {
       locks,

@@ -72,6 +72,7 @@ export class Pop3Session implements Pop3SessionApi {
     } finally {
       this.connection.destroy();
       await this.end('disconnected');
+      this.connection.transcriptClose();
     }
   }
 
@@ -120,7 +121,8 @@ export class Pop3Session implements Pop3SessionApi {
     }
     const { command } = parsed;
     const descriptor = POP3_COMMANDS.get(command.keyword);
-    this.connection.transcript('in', descriptor?.sensitive && command.rest ? Buffer.from(`${command.keyword} ***`) : line);
+    const masked = descriptor?.redacted(command) ?? null;
+    this.connection.transcript('in', masked === null ? line : Buffer.from(masked));
     if (descriptor === undefined) return this.reject(`Unknown command: ${command.keyword}`);
     const state = this.current;
     if (state.kind === 'ended') return false;
@@ -230,6 +232,7 @@ export class Pop3Session implements Pop3SessionApi {
       throw err;
     }
     this.connection.setMaxLineBytes(this.ctx.config.limits.maxLineBytes);
+    this.connection.transcriptLogin(user.address);
     this.logger.info({ user: user.address, mechanism, messages: this.current.maildrop.count }, 'pop3 maildrop opened');
     await this.ok(`${user.address} has ${this.current.maildrop.count} messages (${this.current.maildrop.size} octets)`);
   }

@@ -196,7 +196,20 @@ describe('POP3 sessions', () => {
 
   test('the transcript hook sees commands and responses, never a password or SASL payload', async () => {
     const seen: string[] = [];
-    const f = await startPop3({}, { transcript: (_id, direction, bytes) => seen.push(`${direction} ${bytes.toString('latin1').trimEnd()}`) });
+    const sessions: string[] = [];
+    const f = await startPop3(
+      {},
+      {
+        transcripts: (id) => {
+          sessions.push(`open ${id}`);
+          return {
+            onLine: (direction, bytes) => seen.push(`${direction} ${bytes.toString('latin1')}`),
+            onLogin: (user) => sessions.push(`login ${id} ${user}`),
+            onClose: () => sessions.push(`close ${id}`),
+          };
+        },
+      },
+    );
     try {
       await f.addUser('t@example.com', 'secret-pw');
       await f.deliver('t@example.com', sampleMessage(1));
@@ -211,9 +224,16 @@ describe('POP3 sessions', () => {
       await d.command('AUTH PLAIN');
       await d.command(token);
       d.close();
-      for (let i = 0; i < 50 && !seen.some((l) => l.startsWith('out +OK t@example.com has 1')); i++) await new Promise((r) => setTimeout(r, 10));
+      for (let i = 0; i < 100 && sessions.filter((l) => l.startsWith('close')).length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.deepEqual(sessions.filter((l) => l.endsWith(' 1') || l.includes(' 1 ')), ['open 1', 'login 1 t@example.com', 'close 1']);
+      assert.deepEqual(sessions.filter((l) => l.endsWith(' 2') || l.includes(' 2 ')), ['open 2', 'login 2 t@example.com', 'close 2']);
       assert.ok(seen.includes('in USER t@example.com'));
       assert.ok(seen.includes('in PASS ***'));
+      assert.ok(seen.includes('in AUTH PLAIN'));
+      assert.ok(seen.includes('in ***'), 'the SASL response is masked');
+      // Multi-line responses arrive line by line, without CRLF.
+      assert.ok(seen.includes('out +OK t@example.com has 1 messages (' + Buffer.byteLength(sampleMessage(1)) + ' octets)'));
+      assert.ok(seen.every((l) => !l.includes('\r') && !l.includes('\n')));
       assert.ok(seen.some((l) => l.startsWith('out [') && l.includes('octets of message 1')));
       assert.ok(seen.includes('in RETR 1'));
       assert.ok(!seen.some((l) => l.includes('secret-pw') || l.includes(token)), seen.join('\n'));

@@ -34,7 +34,7 @@ const user = defineCommand<AuthorizationState, string>({
 const pass = defineCommand<AuthorizationState, string>({
   name: 'PASS',
   states: AUTHORIZATION,
-  sensitive: true,
+  redact: () => 'PASS ***',
   // The whole rest of the line: a password may contain spaces.
   parse: (command) => (command.rest.length === 0 ? { ok: false, error: 'PASS needs a password' } : { ok: true, value: command.rest }),
   async handle(session, state, password) {
@@ -56,7 +56,7 @@ const pass = defineCommand<AuthorizationState, string>({
 const apop = defineCommand<AuthorizationState, { name: string; digest: string }>({
   name: 'APOP',
   states: AUTHORIZATION,
-  sensitive: true,
+  redact: (command) => `APOP ${command.args[0] ?? ''} ***`,
   parse(command) {
     if (command.args.length !== 2) return { ok: false, error: 'APOP needs a user name and a digest' };
     const [name = '', digest = ''] = command.args;
@@ -81,7 +81,8 @@ async function listMechanisms(session: Pop3SessionApi): Promise<void> {
 const auth = defineCommand<AuthorizationState, { mechanism: string; initial: string | null } | null>({
   name: 'AUTH',
   states: AUTHORIZATION,
-  sensitive: true,
+  // The mechanism stays visible; an initial response is a credential.
+  redact: (command) => (command.args.length > 1 ? `AUTH ${command.args[0] ?? ''} ***` : `AUTH ${command.rest}`.trimEnd()),
   parse(command) {
     if (command.args.length === 0) return { ok: true, value: null };
     if (command.args.length > 2) return { ok: false, error: 'AUTH takes a mechanism and an optional initial response' };

@@ -52,8 +52,8 @@ export type ParsedArgs<A> = { ok: true; value: A } | { ok: false; error: string 
 interface CommandSpec<S extends CommandState, A> {
   name: string;
   states: readonly S['kind'][];
-  /** Arguments hidden from transcripts (PASS, AUTH initial responses). */
-  sensitive?: boolean;
+  /** How the line appears in transcripts when it carries a secret (PASS, APOP, AUTH). */
+  redact?(command: CommandLine): string;
   parse(command: CommandLine): ParsedArgs<A>;
   handle(session: Pop3SessionApi, state: S, args: A): Promise<void>;
 }
@@ -62,7 +62,8 @@ interface CommandSpec<S extends CommandState, A> {
 export interface Pop3Command {
   readonly name: string;
   readonly states: readonly CommandStateKind[];
-  readonly sensitive: boolean;
+  /** The line for transcripts with secrets masked; null when it can be shown as sent. */
+  redacted(command: CommandLine): string | null;
   /** Parses the arguments and runs the handler; answers -ERR itself for bad arguments. */
   run(session: Pop3SessionApi, state: CommandState, command: CommandLine): Promise<void>;
 }
@@ -72,7 +73,7 @@ export function defineCommand<S extends CommandState, A>(spec: CommandSpec<S, A>
   return {
     name: spec.name,
     states: spec.states,
-    sensitive: spec.sensitive ?? false,
+    redacted: (command) => (spec.redact ? spec.redact(command) : null),
     async run(session, state, command) {
       if (!isAllowed(state)) {
         await session.err(`${spec.name} is not valid in this state`);
