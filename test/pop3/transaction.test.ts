@@ -200,6 +200,11 @@ describe('POP3 transaction state', () => {
     assert.equal(r.status, `+OK ${Buffer.byteLength(big)} octets`);
     assert.equal(r.body.length, Buffer.byteLength(big));
     assert.ok(r.body.equals(Buffer.from(big)));
+    // TOP on a streamed message stops after the lines it needs.
+    const top = await c.multi('TOP 1 2');
+    assert.equal(top.body.toString(), 'Subject: big\r\n\r\n' + line.repeat(2));
+    assert.equal((await c.multi('TOP 1 0')).body.toString(), 'Subject: big\r\n\r\n');
+    assert.equal(await c.command('NOOP'), '+OK');
     c.close();
   });
 });
