@@ -23,7 +23,7 @@ export interface Pop3BenchOptions {
   messages?: number;
   /** Approximate size of each message in bytes (default 20 KB). */
   messageBytes?: number;
-  /** Sequential logins in the login run (default 50). */
+  /** Sequential logins in the login run (default 20; each costs a password hash). */
   logins?: number;
   /** RETR commands in flight at once (default 8). */
   window?: number;
@@ -118,7 +118,7 @@ function makeMessage(n: number, bytes: number): Buffer {
 export async function runPop3Bench(options: Pop3BenchOptions = {}): Promise<BenchResult[]> {
   const messages = options.messages ?? 1000;
   const messageBytes = options.messageBytes ?? 20 * 1024;
-  const logins = options.logins ?? 50;
+  const logins = options.logins ?? 20;
   const window = options.window ?? 8;
   const dataDir = mkdtempSync(join(tmpdir(), 'msgstore-bench-pop3-'));
   const loopback = { host: '127.0.0.1', port: 0 };
