@@ -59,17 +59,17 @@ function selectedWorkloads(only: string | undefined): WorkloadName[] {
   return chosen as WorkloadName[];
 }
 
-function setupFor(plan: Plan, corpora: Corpora, workloads: WorkloadName[], workDir: string): TargetSetup {
+function setupFor(plan: Plan, corpora: Corpora, workDir: string): TargetSetup {
   const names = userNames(plan);
   const addresses = [names.lmtp, names.bigbox, names.idle, names.pop3, ...names.logins, ...names.mixed];
   const users: BenchUser[] = addresses.map((address) => ({ address, password: plan.password }));
   const loads: MailLoad[] = [];
-  if (workloads.includes('bigbox')) loads.push({ user: names.bigbox, maildir: corpora.bigbox.path });
-  if (workloads.includes('mixed')) for (const user of names.mixed) loads.push({ user, maildir: corpora.mixed.path });
-  if (workloads.includes('pop3')) {
-    loads.push({ user: names.pop3, maildir: corpora.pop3.path });
-    for (const user of names.logins) loads.push({ user, maildir: corpora.logins.path });
-  }
+  // Every mailbox is loaded even when --only picks some workloads, so that one cached loaded
+  // data directory serves every run of the same size.
+  loads.push({ user: names.bigbox, maildir: corpora.bigbox.path });
+  for (const user of names.mixed) loads.push({ user, maildir: corpora.mixed.path });
+  loads.push({ user: names.pop3, maildir: corpora.pop3.path });
+  for (const user of names.logins) loads.push({ user, maildir: corpora.logins.path });
   return { users, loads, workDir, log };
 }
 
@@ -161,7 +161,7 @@ async function main(argv: string[]): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), 'msgstore-bench-'));
   // Dovecot's unprivileged processes must be able to pass through it.
   chmodSync(workDir, 0o755);
-  const setup = setupFor(plan, corpora, workloads, workDir);
+  const setup = setupFor(plan, corpora, workDir);
   const problems: string[] = [];
   const maxConnections = Math.max(...plan.idleCounts);
   if (options.cpuProf) mkdirSync(resolve(options.cpuProf), { recursive: true });
