@@ -68,3 +68,19 @@ test('the configured auto-logout can never be below 30 minutes', async () => {
   assert.throws(() => configSchema.parse({ timers: { imapIdleSeconds: 60 } }));
   assert.equal(configSchema.parse({}).timers.imapIdleSeconds, 1800);
 });
+
+test('stopping the service says BYE to every session', async () => {
+  const h = await startImap({ 'stop@example.com': 'stop-pass-1' });
+  const a = await RawImap.login(h.imapPort, 'stop@example.com', 'stop-pass-1');
+  const b = await RawImap.connect(h.imapPort);
+  await a.command('SELECT INBOX');
+  a.send('I IDLE\r\n');
+  await a.next();
+  const stopping = h.stop();
+  const byeA = await a.waitFor(/^\* BYE/, 3000);
+  const byeB = await b.waitFor(/^\* BYE/, 3000);
+  assert.match(byeA.line, /shutting down/);
+  assert.match(byeB.line, /shutting down/);
+  await stopping;
+  assert.ok(await a.waitClosed(1000));
+});

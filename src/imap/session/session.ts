@@ -184,9 +184,12 @@ export class ImapSession {
         if (r.size + (isAppend ? 0 : r.literalBytesSoFar) > limit) {
           this.parser.rejectLiteral();
           const tag = r.tag ?? '*';
-          if (isAppend && authenticated) this.write(statusLine(tag, 'NO', 'Message is too large', 'TOOBIG'));
-          else this.write(statusLine(tag, 'BAD', 'Literal is too large'));
-          this.countBad();
+          if (isAppend && authenticated) {
+            this.write(statusLine(tag, 'NO', 'Message is too large', 'TOOBIG'));
+          } else {
+            this.write(statusLine(tag, 'BAD', 'Literal is too large'));
+            this.countBad();
+          }
           return;
         }
         this.parser.acceptLiteral();
