@@ -36,7 +36,7 @@ describe('POP3 with fetchmail', () => {
   let f: Pop3Fixture;
   let dir = '';
   const user = 'fetch@example.com';
-  const messages = makeMessages(60);
+  const messages = makeMessages(100);
 
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'msgstore-fetchmail-'));
