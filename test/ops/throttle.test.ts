@@ -124,5 +124,7 @@ describe('login throttling over IMAP', () => {
     await new Promise((resolve) => setTimeout(resolve, AUTH.blockSeconds * 1000));
     assert.match((await login(port, '127.0.0.1', 'bob@example.com', 'bob-pass-1')).answer, /^OK\b/);
     assert.equal(t.ctx.metrics.logins.get({ protocol: 'imap', outcome: 'failed' }), 26);
+    // Every LOGIN's latency was recorded (26 refused, 3 accepted).
+    assert.match(t.ctx.metrics.registry.render(), /^msgstore_command_seconds_count\{command="LOGIN",protocol="imap"\} 29$/m);
   });
 });

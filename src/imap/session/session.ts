@@ -220,6 +220,7 @@ export class ImapSession {
     let completion: Completion;
     let after: (() => Promise<void>) | undefined;
     let allowsExpunge = true;
+    const started = performance.now();
     this.busy = true;
     try {
       if (!descriptor || (command.uid && !descriptor.uid)) {
@@ -248,6 +249,8 @@ export class ImapSession {
       if (this.state.kind === 'selected' && this.state.view.deleted) this.end('Mailbox has been deleted by another session');
     } finally {
       this.busy = false;
+      // Known commands only (labels stay few); IDLE lasts as long as the client waits, not a latency.
+      if (descriptor && command.name !== 'IDLE') this.ctx.metrics.commands.observe({ protocol: 'imap', command: `${command.uid ? 'UID ' : ''}${command.name}` }, (performance.now() - started) / 1000);
     }
   }
 
