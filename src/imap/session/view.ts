@@ -4,6 +4,7 @@
  * session has not reported yet. Changes are reported only at the moments RFC 3501 7.4.1 allows:
  * flush() is told whether EXPUNGE responses may go out now.
  */
+import { visibleMailboxName } from '../../mailboxes/access.js';
 import { lowerBound } from '../sequence/index.js';
 import type { MailboxChange, MailboxId, Owner } from '../../store/types.js';
 import { atom, list, num, untagged, type ResponseValue } from '../protocol/encoder.js';
@@ -148,6 +149,8 @@ export class SelectedView {
         if (!this.deletingSelf) this.deleted = true;
         return;
       case 'renamed':
+        // RFC 2180 3.4: the session keeps the mailbox; only its name changed.
+        this.name = visibleMailboxName(this.owner, change.name);
         return;
     }
   }

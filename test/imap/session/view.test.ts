@@ -110,3 +110,10 @@ test('a keyword new to the mailbox brings a new FLAGS and PERMANENTFLAGS respons
     '* 1 FETCH (FLAGS ($Old $New))',
   ]);
 });
+
+test('a rename elsewhere changes only the name the view knows', () => {
+  const v = new SelectedView({ mailboxId: ID, owner: { kind: 'shared', address: 's@example.com' }, name: 'shared/s@example.com/A', uidValidity: 1, readOnly: false, uids: [1] });
+  v.onChange({ kind: 'renamed', mailboxId: ID, name: 'B/C' });
+  assert.equal(v.name, 'shared/s@example.com/B/C');
+  assert.equal(v.count, 1);
+});
