@@ -32,6 +32,8 @@ export function watchPage(page: Page): { problems: string[] } {
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS_DIR, { recursive: true });
   const path = join(ARTIFACTS_DIR, `${name}.png`);
+  // From the top, so the sticky header sits where it belongs in a full-page picture.
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path, fullPage: true });
   return path;
 }
