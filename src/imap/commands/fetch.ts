@@ -49,6 +49,8 @@ export const fetch = defineCommand({
         break;
       }
       await session.send(step.value);
+      // The client went away: stop reading messages nobody will receive.
+      if (session.isClosed) return;
     }
     if (request.hasFlags || seenNow.size > 0) {
       for (const t of targets) if (request.hasFlags || seenNow.has(t.meta.uid)) view.noteReported(t.meta.uid, t.meta.modseq);
