@@ -84,3 +84,27 @@ test('stopping the service says BYE to every session', async () => {
   await stopping;
   assert.ok(await a.waitClosed(1000));
 });
+
+test('APPEND and COPY beyond the quota are NO [OVERQUOTA]', async () => {
+  const h = await startImap({ 'quota@example.com': 'quota-pass-1' });
+  try {
+    await h.test.ctx.store.updateUser('quota@example.com', { quotaBytes: 300 });
+    const c = await RawImap.login(h.imapPort, 'quota@example.com', 'quota-pass-1');
+    const small = 'Subject: small\r\n\r\nhello\r\n';
+    assert.match((await c.command(`APPEND INBOX {${small.length}+}\r\n${small}`)).tagged, /OK \[APPENDUID/);
+    const big = `Subject: big\r\n\r\n${'x'.repeat(400)}\r\n`;
+    assert.match((await c.command(`APPEND INBOX {${big.length}+}\r\n${big}`)).tagged, /NO \[OVERQUOTA\]/);
+    await c.command('SELECT INBOX');
+    for (let i = 0; i < 20; i++) {
+      const r = await c.command('COPY 1 Archive');
+      if (/NO/.test(r.tagged)) {
+        assert.match(r.tagged, /NO \[OVERQUOTA\]/);
+        c.close();
+        return;
+      }
+    }
+    assert.fail('COPY never hit the quota');
+  } finally {
+    await h.stop();
+  }
+});
