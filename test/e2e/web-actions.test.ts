@@ -153,6 +153,16 @@ describe('web UI small actions', () => {
     assert.deepEqual((await web.test.ctx.store.getUser('bob@example.com')).shared, ['sales@example.com']);
     assert.ok(await markerSurvived(page));
 
+    await page.getByText('Edit profile').click();
+    await page.getByLabel('Last name').fill('Builder');
+    await page.getByLabel('Quota in MB').fill('50');
+    await page.getByRole('button', { name: 'Save profile' }).click();
+    await page.getByText('The profile was saved.').waitFor();
+    const bob = await web.test.ctx.store.getUser('bob@example.com');
+    assert.equal(bob.lastName, 'Builder');
+    assert.equal(bob.quotaBytes, 50 * 1024 * 1024);
+    await page.getByText('0 B of 50.0 MB').waitFor();
+
     await page.getByRole('button', { name: 'Remove user…' }).click();
     await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
     assert.ok(await web.test.ctx.store.findUser('alice@example.com'));

@@ -1,7 +1,7 @@
 // Admin: the users list (search, paging), adding a user, and a user's profile (password,
 // shared mailboxes, folders and quota, removal).
 import { api, enc } from '../api.js';
-import { busy, confirmDialog, field, formatBytes, formatDate, h, notice, replace, toast } from '../dom.js';
+import { busy, confirmDialog, field, formatBytes, formatDate, h, notice, replace, toast, uid } from '../dom.js';
 
 const PAGE = 25;
 
@@ -117,30 +117,11 @@ export async function userProfileView(ctx) {
   const render = (u) => replace(body, profile(u));
 
   function profile(u) {
-    const quota = u.quota.limitBytes === null ? `${formatBytes(u.quota.bytes)} used (no limit)` : `${formatBytes(u.quota.bytes)} of ${formatBytes(u.quota.limitBytes)}`;
     return [
       h(
         'div',
         { class: 'cards' },
-        h(
-          'div',
-          { class: 'card' },
-          h('h2', null, 'Profile'),
-          h(
-            'dl',
-            { class: 'facts' },
-            h('dt', null, 'Name'),
-            h('dd', null, `${u.firstName} ${u.lastName}`.trim() || '—'),
-            h('dt', null, 'Home directory'),
-            h('dd', null, u.home ?? 'Default mail root'),
-            h('dt', null, 'Storage'),
-            h('dd', null, quota),
-            h('dt', null, 'Messages'),
-            h('dd', null, String(u.quota.messages)),
-            h('dt', null, 'Created'),
-            h('dd', null, formatDate(u.createdAt)),
-          ),
-        ),
+        profileCard(u),
         passwordCard(u),
         sharedCard(u),
       ),
@@ -153,6 +134,67 @@ export async function userProfileView(ctx) {
         h('button', { type: 'button', class: 'button danger', onclick: () => removeUser(u) }, 'Remove user…'),
       ),
     ];
+  }
+
+  function profileCard(u) {
+    const quota = u.quota.limitBytes === null ? `${formatBytes(u.quota.bytes)} used (no limit)` : `${formatBytes(u.quota.bytes)} of ${formatBytes(u.quota.limitBytes)}`;
+    const first = h('input', { type: 'text', value: u.firstName, autocomplete: 'off' });
+    const last = h('input', { type: 'text', value: u.lastName, autocomplete: 'off' });
+    const quotaMb = h('input', { type: 'number', min: '0', inputmode: 'numeric', value: u.quota.limitBytes === null ? '' : String(Math.round(u.quota.limitBytes / (1024 * 1024))), placeholder: 'No limit' });
+    const disabled = h('input', { type: 'checkbox', checked: u.disabled, id: uid('disabled') });
+    const msg = h('div');
+    const save = h('button', { type: 'submit', class: 'button' }, 'Save profile');
+    const form = h(
+      'form',
+      { class: 'subform', novalidate: true },
+      msg,
+      h('div', { class: 'row' }, field('First name', first), field('Last name', last)),
+      field('Quota in MB', quotaMb, { hint: 'Empty for no limit.' }),
+      h('div', { class: 'field checkbox' }, h('span', { class: 'radio' }, disabled, h('label', { for: disabled.id }, 'Account disabled (no logins, no web sessions)'))),
+      h('div', { class: 'actions' }, save),
+    );
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      replace(msg);
+      const mb = /** @type {HTMLInputElement} */ (quotaMb).value.trim();
+      if (mb !== '' && !/^\d+$/.test(mb)) return replace(msg, notice('error', 'The quota is a whole number of megabytes.'));
+      await busy(save, async () => {
+        try {
+          const updated = await api('PATCH', `/api/admin/users/${enc(u.address)}`, {
+            firstName: /** @type {HTMLInputElement} */ (first).value,
+            lastName: /** @type {HTMLInputElement} */ (last).value,
+            quotaBytes: mb === '' ? null : Number(mb) * 1024 * 1024,
+            disabled: /** @type {HTMLInputElement} */ (disabled).checked,
+          });
+          render(updated);
+          toast('The profile was saved.');
+        } catch (err) {
+          replace(msg, notice('error', err.message));
+        }
+      });
+    });
+    return h(
+      'div',
+      { class: 'card' },
+      h('h2', null, 'Profile'),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', null, 'Name'),
+        h('dd', null, `${u.firstName} ${u.lastName}`.trim() || '—'),
+        h('dt', null, 'Status'),
+        h('dd', null, u.disabled ? h('span', { class: 'badge warn' }, 'Disabled') : h('span', { class: 'badge ok' }, 'Active')),
+        h('dt', null, 'Home directory'),
+        h('dd', null, u.home ?? 'Default mail root'),
+        h('dt', null, 'Storage'),
+        h('dd', null, quota),
+        h('dt', null, 'Messages'),
+        h('dd', null, String(u.quota.messages)),
+        h('dt', null, 'Created'),
+        h('dd', null, formatDate(u.createdAt)),
+      ),
+      h('details', null, h('summary', null, 'Edit profile'), form),
+    );
   }
 
   function passwordCard(u) {
