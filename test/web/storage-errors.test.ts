@@ -1,31 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { ServerContext } from '../../src/server/context.js';
-import type { Store } from '../../src/store/types.js';
 import { createHttpService, ensureAdminCredential } from '../../src/web/index.js';
 import { addTestUser, makeTestContext, type TestContext } from '../helpers/context.js';
+import { failingStore } from './failing-store.js';
 import { ApiClient, errorCode, FAST_AUTH, userClient, type WebFixture } from './helpers.js';
-
-/** The real store, except that the disk is full for filter writes and one user's file cannot be read. */
-function failingStore(store: Store): Store {
-  return new Proxy(store, {
-    get(target, property, receiver) {
-      if (property === 'setFilterFile') {
-        return async () => {
-          throw Object.assign(new Error('write failed'), { code: 'ENOSPC' });
-        };
-      }
-      if (property === 'getFilterFile') {
-        return async (address: string) => {
-          if (address === 'bob@example.com') throw Object.assign(new Error('EIO: i/o error'), { code: 'EIO' });
-          return target.getFilterFile(address);
-        };
-      }
-      const value = Reflect.get(target, property, receiver) as unknown;
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-}
 
 describe('REST API: storage failures the guide lists', () => {
   let test_: TestContext;
