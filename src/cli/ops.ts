@@ -81,7 +81,9 @@ export function registerOpsCommands(program: Command): void {
         `  ${m.counts.users} users, ${m.counts.shared} shared mailboxes, ${m.counts.mailboxes} mailboxes, ${m.counts.messages} messages`,
         `  ${m.counts.files} message files (${formatBytes(m.counts.fileBytes)}), database ${formatBytes(m.database.bytes)}`,
       ];
-      if (m.dropped.messages + m.dropped.files > 0) lines.push(`  left out ${m.dropped.messages} message(s) expunged while the copy ran`);
+      const gone = m.dropped.files - m.dropped.damaged;
+      if (gone > 0) lines.push(`  left out ${gone} message file(s) expunged while the copy ran`);
+      if (m.dropped.damaged > 0) lines.push(`  left out ${m.dropped.damaged} damaged message file(s) (content does not match its hash); ${m.dropped.messages} message(s) in all were left out`);
       process.stdout.write(lines.join('\n') + '\n');
     },
   );

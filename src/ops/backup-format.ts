@@ -37,8 +37,11 @@ export const manifestSchema = z.object({
   }),
   /** Every message root of the source, as registered in its `roots` table. */
   roots: z.array(z.object({ id: z.number().int().min(1), path: z.string(), files: count, bytes: count })),
-  /** Rows whose file was gone when it was copied (expunged after the snapshot): left out of the copy. */
-  dropped: z.object({ messages: count, files: count }),
+  /**
+   * Left out of the copy with their rows: files gone when they were copied (expunged after the
+   * snapshot), and `damaged` files whose content did not match their hash.
+   */
+  dropped: z.object({ messages: count, files: count, damaged: count }),
   tls: z.boolean(),
 });
 

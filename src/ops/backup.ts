@@ -1,9 +1,10 @@
 /**
  * `msgstore backup`: a consistent copy of a running store. The database is copied with
  * SQLite's online backup on a connection of its own (a snapshot; the server keeps writing),
- * then the message files the snapshot refers to. A file expunged and removed between the
- * snapshot and its copy is left out, and so are the rows that pointed at it, so the copy is
- * self-consistent. The manifest, written last, says what the copy holds; a directory without
+ * then the message files the snapshot refers to, hashed on the way. A file expunged and
+ * removed between the snapshot and its copy is left out, and so are the rows that pointed at
+ * it, so the copy is self-consistent; so is a file whose content no longer matches its hash
+ * (damaged on disk), which the manifest counts. The manifest, written last, says what the copy holds; a directory without
  * one is not a finished backup.
  */
 import fs from 'node:fs';
@@ -20,7 +21,7 @@ import {
   backupFilePath,
   type BackupManifest,
 } from './backup-format.js';
-import { DirectoryMaker, copyFileDurably, errnoCode, exists, fail, forEachLimited, fsyncDirectory, sha256File } from './files.js';
+import { DirectoryMaker, copyFileDurably, copyMessageFile, errnoCode, exists, fail, forEachLimited, fsyncDirectory, sha256File } from './files.js';
 import { countRows, openCopy, openSource, type SqliteDb } from './sqlite-files.js';
 
 export interface OpsProgress {
@@ -162,6 +163,7 @@ export async function backupStore(options: BackupOptions): Promise<BackupReport>
     const rootPath = new Map(roots.map((r) => [r.id, r.path]));
     const blobs = readBlobs(copy);
     const missing: BlobRow[] = [];
+    let damaged = 0;
     const dirs = new DirectoryMaker();
     let done = 0;
     options.onProgress?.({ phase: 'files', done, total: blobs.length });
@@ -169,8 +171,9 @@ export async function backupStore(options: BackupOptions): Promise<BackupReport>
       const root = rootPath.get(blob.rootId);
       const to = backupFilePath(dest, blob.rootId, blob.hex);
       await dirs.ensure(path.dirname(to));
-      const result = root === undefined ? 'source-missing' : await copyFileDurably(blobPath(root, blob.hex), to);
-      if (result === 'source-missing') missing.push(blob);
+      const result = root === undefined ? 'source-missing' : await copyMessageFile(blobPath(root, blob.hex), to, blob.hex);
+      if (result !== 'copied') missing.push(blob);
+      if (result === 'damaged') damaged++;
       options.onProgress?.({ phase: 'files', done: ++done, total: blobs.length });
     });
     for (const dir of dirs.dirs) await fsyncDirectory(dir);
@@ -202,7 +205,7 @@ export async function backupStore(options: BackupOptions): Promise<BackupReport>
         const mine = kept.filter((b) => b.rootId === r.id);
         return { id: r.id, path: r.path, files: mine.length, bytes: mine.reduce((sum, b) => sum + b.size, 0) };
       }),
-      dropped: { messages: droppedMessages, files: missing.length },
+      dropped: { messages: droppedMessages, files: missing.length, damaged },
       tls: await copyTls(dataDir, dest),
     };
     await writeManifest(dest, manifest);

@@ -188,7 +188,9 @@ export function scanStore(db: SqliteDb, options: ScanOptions): ScanResult {
   }
   for (const [blobId, n] of uses) if (!blobIds.has(blobId)) result.dangling.push({ kind: 'dangling-message', blobId, messages: n });
 
-  const roots = new Set<string>([...known.keys(), path.resolve(options.mailRoot)]);
+  // Every registered root (a home whose messages are all gone may still hold orphans) and the default one.
+  const registered = db.prepare('SELECT path FROM roots').pluck().all() as string[];
+  const roots = new Set<string>([...registered, ...known.keys(), path.resolve(options.mailRoot)]);
   const folders: { root: string; dir: string }[] = [];
   for (const root of roots) {
     for (const entry of listDir(root)) if (entry.isDirectory() && FANOUT_DIR.test(entry.name)) folders.push({ root, dir: path.join(root, entry.name) });

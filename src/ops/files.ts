@@ -6,6 +6,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { MailError, isDiskFullError, type MailErrorCode } from '../store/errors.js';
 
 export function errnoCode(err: unknown): string | undefined {
@@ -38,7 +40,7 @@ async function fsyncFile(file: string): Promise<void> {
   }
 }
 
-export type CopyResult = 'copied' | 'source-missing';
+export type CopyResult = 'copied' | 'source-missing' | 'damaged';
 
 /**
  * Copies `from` to `to` so that `to` either does not exist or is complete and on disk.
@@ -62,6 +64,50 @@ export async function copyFileDurably(from: string, to: string): Promise<CopyRes
     );
     if (!readable) throw fail('MS_CANNOT_READ_SOURCE_DB', `Cannot read ${from}`, err);
     throw fail('MS_CANNOT_WRITE_TARGET_DB', `Cannot write ${to}`, err);
+  }
+}
+
+/**
+ * Copies a message file like copyFileDurably, hashing it on the way: a file whose content is
+ * not what its name (the SHA-256) says is not kept ('damaged').
+ */
+export async function copyMessageFile(from: string, to: string, expectedHex: string): Promise<CopyResult> {
+  const temp = path.join(path.dirname(to), `.tmp-copy-${path.basename(to)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const hash = createHash('sha256');
+  const hashing = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+  });
+  let source: fs.ReadStream;
+  try {
+    source = fs.createReadStream(from);
+    await new Promise<void>((resolve, reject) => {
+      source.once('open', () => resolve());
+      source.once('error', reject);
+    });
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return 'source-missing';
+    throw fail('MS_CANNOT_READ_SOURCE_DB', `Cannot read ${from}`, err);
+  }
+  let wrote = false;
+  try {
+    const target = fs.createWriteStream(temp, { flags: 'wx' });
+    target.once('open', () => (wrote = true));
+    await pipeline(source, hashing, target);
+    if (hash.digest('hex') !== expectedHex) {
+      await fs.promises.rm(temp, { force: true });
+      return 'damaged';
+    }
+    await fsyncFile(temp);
+    await fs.promises.rename(temp, to);
+    return 'copied';
+  } catch (err) {
+    await fs.promises.rm(temp, { force: true }).catch(() => undefined);
+    if (isDiskFullError(err)) throw fail('MS_CANNOT_WRITE_TARGET_DB', `No space left to write ${to}`, err);
+    if (!wrote) throw fail('MS_CANNOT_WRITE_TARGET_DB', `Cannot write ${to}`, err);
+    throw fail('MS_CANNOT_COPY_SOURCE_DB', `Cannot copy ${from}`, err);
   }
 }
 

@@ -93,7 +93,7 @@ describe('backup and restore', () => {
         if (p.phase === 'files' && p.done === 0 && existsSync(victimFile)) rmSync(victimFile);
       },
     });
-    assert.deepEqual(report.manifest.dropped, { messages: 1, files: 1 });
+    assert.deepEqual(report.manifest.dropped, { messages: 1, files: 1, damaged: 0 });
     assert.equal(report.manifest.counts.messages, messages.length - 1);
     await source.close();
 
@@ -106,6 +106,23 @@ describe('backup and restore', () => {
     assert.equal(status.messages, messages.length - 1);
     const check = await checkStore({ dataDir: target, mailRoot: join(target, 'mail'), graceMs: 0 });
     assert.deepEqual(check.problems, []);
+  });
+
+  test('a message file damaged on disk is left out of the copy, which still restores', async () => {
+    const source = await makeStore(join(fresh(), 'data'));
+    const messages = await appendMany(source, 'alice@example.com', 4);
+    const damaged = messages[1]!;
+    const file = fileOf(source.mailRoot, damaged.raw);
+    const bytes = readFileSync(file);
+    bytes[bytes.length - 4] = bytes[bytes.length - 4]! ^ 0x01;
+    writeFileSync(file, bytes);
+    const dest = join(fresh(), 'backup');
+    const report = await backupStore({ dataDir: source.dataDir, mailRoot: source.mailRoot, dest });
+    await source.close();
+    assert.deepEqual(report.manifest.dropped, { messages: 1, files: 1, damaged: 1 });
+    const target = join(fresh(), 'restored');
+    await restoreStore({ source: dest, dataDir: target, mailRoot: join(target, 'mail') });
+    await assertPresent(target, messages.filter((m) => m !== damaged));
   });
 
   test('backup refuses a missing store and a destination that is not empty', async () => {
