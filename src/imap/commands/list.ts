@@ -18,16 +18,48 @@ interface ListEntry {
   attributes: string[];
 }
 
-/** Turns a LIST pattern into a matcher: "*" matches anything, "%" anything but the delimiter. */
+/** Longest LIST pattern accepted (in characters). */
+const MAX_PATTERN = 1024;
+
+/**
+ * Turns a LIST pattern into a matcher: "*" matches anything, "%" anything but the delimiter.
+ * A state-set simulation, O(name x pattern) whatever the pattern: no regular expression that a
+ * pattern full of wildcards could make backtrack for ever.
+ */
 export function patternMatcher(pattern: string): (name: string) => boolean {
-  let source = '';
-  for (const ch of canonicalPattern(pattern)) {
-    if (ch === '*') source += '.*';
-    else if (ch === '%') source += '[^/]*';
-    else source += ch.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-  }
-  const re = new RegExp(`^${source}$`, 'su');
-  return (name) => re.test(name);
+  const p = [...canonicalPattern(pattern)];
+  const m = p.length;
+  // Adds state i and every state reachable from it by skipping wildcards (they match empty).
+  const close = (states: Uint8Array, i: number): void => {
+    let j = i;
+    while (j <= m && states[j] === 0) {
+      states[j] = 1;
+      if (j < m && (p[j] === '*' || p[j] === '%')) j++;
+      else break;
+    }
+  };
+  return (name) => {
+    let current = new Uint8Array(m + 1);
+    close(current, 0);
+    for (const ch of name) {
+      const next = new Uint8Array(m + 1);
+      let any = false;
+      for (let i = 0; i < m; i++) {
+        if (current[i] === 0) continue;
+        const t = p[i];
+        if (t === '*' || (t === '%' && ch !== HIERARCHY_DELIMITER)) {
+          close(next, i);
+          any = true;
+        } else if (t === ch) {
+          close(next, i + 1);
+          any = true;
+        }
+      }
+      if (!any) return false;
+      current = next;
+    }
+    return current[m] === 1;
+  };
 }
 
 /** "inbox..." and "Shared/..." in a pattern mean the canonical INBOX and shared names. */
@@ -86,6 +118,7 @@ function parsePattern(args: readonly ImapValue[], usage: string): { reference: s
   const rawPattern = astring(args[1], 'a mailbox pattern');
   const pattern = decodeMailboxName(rawPattern);
   if (pattern === null) throw bad('Mailbox pattern is not valid modified UTF-7');
+  if (pattern.length > MAX_PATTERN) throw bad('Mailbox pattern is too long');
   return { reference, pattern };
 }
 
@@ -128,6 +161,7 @@ function parseList(args: readonly ImapValue[]): ListRequest {
   const patterns = rawPatterns.map((p) => {
     const decoded = decodeMailboxName(astring(p, 'a mailbox pattern'));
     if (decoded === null) throw bad('Mailbox pattern is not valid modified UTF-7');
+    if (decoded.length > MAX_PATTERN) throw bad('Mailbox pattern is too long');
     return decoded;
   });
   let returns = new Set<string>();
