@@ -140,7 +140,8 @@ async function render() {
   try {
     content = await route.view({ params, session: s, navigate, refresh: render, flash });
   } catch (err) {
-    content = h('section', null, h('h1', { tabindex: '-1' }, 'Something went wrong'), notice('error', err instanceof Error ? err.message : String(err)));
+    const title = err && err.code === 'FORBIDDEN' ? 'Not allowed' : err && err.status === 404 ? 'Not found' : 'This page could not be shown';
+    content = h('section', null, h('h1', { tabindex: '-1' }, title), notice('error', err instanceof Error ? err.message : String(err)), h('p', null, h('a', { href: `#${homePath()}` }, 'Back to the start page')));
   }
   if (serial !== renderSerial) return;
   replace(main, pageFlash ? notice(pageFlash.kind, pageFlash.text) : null, content);
