@@ -126,6 +126,31 @@ describe('IMAP multi-access', () => {
     }
   });
 
+  test('ten idling sessions all see a burst of concurrent deliveries; each message is \\Recent once', async () => {
+    const box = await h.test.ctx.store.createMailbox({ kind: 'user', address: USER }, 'Burst');
+    const clients = await Promise.all(Array.from({ length: 10 }, () => RawImap.login(h.imapPort, USER, PASSWORD)));
+    try {
+      for (const c of clients) {
+        await c.command('SELECT Burst');
+        c.send('I IDLE\r\n');
+        await c.next();
+      }
+      await Promise.all(Array.from({ length: 20 }, (_, i) => h.test.ctx.store.appendMessage(box.id, message(100 + i))));
+      let recentTotal = 0;
+      for (const c of clients) {
+        await c.waitFor(/^\* 20 EXISTS$/, 3000);
+        c.send('DONE\r\n');
+        await c.waitFor(/^I OK/, 3000);
+        // SEARCH RECENT lists the messages that are \Recent in this session.
+        const found = await c.command('SEARCH RECENT');
+        recentTotal += (found.untagged[0] ?? '* SEARCH').split(' ').length - 2;
+      }
+      assert.equal(recentTotal, 20);
+    } finally {
+      for (const c of clients) c.close();
+    }
+  });
+
   test('a mailbox deleted by another session: its users get BYE (RFC 2180 3.3); a renamed one keeps working (3.4)', async () => {
     const a = await RawImap.login(h.imapPort, USER, PASSWORD);
     const b = await RawImap.login(h.imapPort, USER, PASSWORD);
