@@ -13,11 +13,12 @@ import { runComponents } from './components.js';
 import { buildCorpora } from './corpus/corpora.js';
 import { describeMachine } from './machine.js';
 import { makePlan, userNames, type Plan } from './plan.js';
+import { setupFor } from './setup.js';
 import { compareFigures, furthestBehind, renderTable } from './report/table.js';
 import { nowMs } from './lib/stats.js';
 import { ensureDovecotInstalled, startDovecot } from './targets/dovecot-target.js';
 import { startMsgstore } from './targets/msgstore-target.js';
-import type { BenchUser, MailLoad, Target, TargetSetup } from './targets/target.js';
+import type { Target, TargetSetup } from './targets/target.js';
 import { runImapBigbox } from './workloads/imap-bigbox.js';
 import { runImapIdle } from './workloads/imap-idle.js';
 import { runImapMixed } from './workloads/imap-mixed.js';
@@ -59,19 +60,6 @@ function selectedWorkloads(only: string | undefined): WorkloadName[] {
   return chosen as WorkloadName[];
 }
 
-function setupFor(plan: Plan, corpora: Corpora, workDir: string): TargetSetup {
-  const names = userNames(plan);
-  const addresses = [names.lmtp, names.bigbox, names.idle, names.pop3, ...names.logins, ...names.mixed];
-  const users: BenchUser[] = addresses.map((address) => ({ address, password: plan.password }));
-  const loads: MailLoad[] = [];
-  // Every mailbox is loaded even when --only picks some workloads, so that one cached loaded
-  // data directory serves every run of the same size.
-  loads.push({ user: names.bigbox, maildir: corpora.bigbox.path });
-  for (const user of names.mixed) loads.push({ user, maildir: corpora.mixed.path });
-  loads.push({ user: names.pop3, maildir: corpora.pop3.path });
-  for (const user of names.logins) loads.push({ user, maildir: corpora.logins.path });
-  return { users, loads, workDir, log };
-}
 
 /**
  * Opens every loaded mailbox once before any timing, so that a server that indexes on first
@@ -161,7 +149,7 @@ async function main(argv: string[]): Promise<number> {
   const workDir = mkdtempSync(join(tmpdir(), 'msgstore-bench-'));
   // Dovecot's unprivileged processes must be able to pass through it.
   chmodSync(workDir, 0o755);
-  const setup = setupFor(plan, corpora, workDir);
+  const setup = setupFor(plan, corpora, workDir, log);
   const problems: string[] = [];
   const maxConnections = Math.max(...plan.idleCounts);
   if (options.cpuProf) mkdirSync(resolve(options.cpuProf), { recursive: true });

@@ -29,7 +29,7 @@ export interface MsgstoreOptions {
  * The setup and the database schema: a loaded data directory stays valid while both are the same
  * (newer code migrates nothing then, and reads what older code of the same schema wrote).
  */
-function snapshotKey(setup: TargetSetup, options: MsgstoreOptions): string {
+export function snapshotKey(setup: TargetSetup, options: MsgstoreOptions): string {
   const hash = createHash('sha256');
   hash.update(JSON.stringify({ users: setup.users, loads: setup.loads }));
   const schema = join(ROOT, options.fromSource ? 'src/store/sqlite/schema.ts' : 'dist/store/sqlite/schema.js');
