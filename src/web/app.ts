@@ -82,6 +82,16 @@ export async function buildWebApp(ctx: ServerContext, deps: HttpServiceDeps = {}
   };
   installSecurity(app, { sessions, tokens, throttle: ctx.throttle, secureCookies: web.secureCookies });
 
+  // One log line per API call: who did what, with which outcome (never bodies or secrets).
+  app.addHook('onResponse', async (request, reply) => {
+    if (!request.url.startsWith('/api/')) return;
+    const principal = request.principal;
+    const user = principal === null ? null : principal.role === 'admin' ? 'admin' : principal.address;
+    const entry = { event: 'http', method: request.method, route: request.routeOptions.url ?? request.url.split('?')[0], status: reply.statusCode, user, ip: request.ip, ms: Math.round(reply.elapsedTime) };
+    if (request.method === 'GET') ctx.logger.debug(entry, 'web request');
+    else ctx.logger.info(entry, 'web request');
+  });
+
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const apiError = fastifyErrorToApi(err) ?? toApiError(err);
     if (apiError.status >= 500) ctx.logger.error({ err, cause: err.cause, url: request.url, method: request.method }, 'web request failed');

@@ -86,6 +86,18 @@ function parseWith<S extends Schema | undefined>(schema: S, value: unknown, wher
   throw webError('VALIDATION_FAILED', first ? `Invalid ${first.path}: ${first.message}` : `Invalid ${where}`, problems);
 }
 
+/** "GET /api/admin/users/{address}" -> "getAdminUsersByAddress": stable names for client generators. */
+function operationId(method: HttpMethod, path: string): string {
+  const words = path
+    .replace(/^\/api\//, '')
+    .split('/')
+    .map((part) => (part.startsWith('{') ? `by-${part.slice(1, -1)}` : part))
+    .join('-')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  return method.toLowerCase() + words.map((w) => w[0]?.toUpperCase() + w.slice(1)).join('');
+}
+
 export function checkAccess(access: Access, principal: Principal | null): void {
   if (access === 'public') return;
   if (!principal) throw webError('UNAUTHENTICATED', 'Please sign in first.');
@@ -146,6 +158,7 @@ export class ApiRouter {
       for (const code of [...errorStatuses].sort()) responses[String(code)] = { description: 'Error', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
       paths[op.path] ??= {};
       (paths[op.path] as Record<string, unknown>)[op.method.toLowerCase()] = {
+        operationId: operationId(op.method, op.path),
         summary: op.summary,
         tags: [op.tag],
         security: op.access === 'public' ? [] : [{ session: [], csrf: [] }, { bearer: [] }],

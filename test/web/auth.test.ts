@@ -178,6 +178,10 @@ describe('REST API: sign-in, sessions, CSRF and API tokens', () => {
     const create = reply.body.paths['/api/admin/users'].post;
     assert.deepEqual(create.requestBody.content['application/json'].schema.required.sort(), ['address', 'password']);
     assert.ok(create.responses['409']);
+    assert.equal(create.operationId, 'postAdminUsers');
+    assert.equal(reply.body.paths['/api/admin/users/{address}'].get.operationId, 'getAdminUsersByAddress');
+    const ids = Object.values(reply.body.paths).flatMap((item) => Object.values(item as Record<string, { operationId: string }>).map((op) => op.operationId));
+    assert.equal(new Set(ids).size, ids.length, 'operation ids are unique');
   });
 });
 
