@@ -116,6 +116,7 @@ export async function rulesView(ctx) {
             ),
           )
         : null,
+      data.vacation ? vacationSummary(data.vacation, `${base}/vacation`, rules.some((r) => !r.disabled && r.actions.some((a) => a.kind === 'vacation'))) : null,
       rules.some((r) => r.actions.some((a) => a.kind === 'vacation')) && !data.vacation
         ? notice('warning', 'A block sends the vacation message, but there is no vacation message yet. ', h('a', { href: `${base}/vacation` }, 'Write one'), '.')
         : null,
@@ -128,5 +129,20 @@ export async function rulesView(ctx) {
     mailsortHeader(ctx, address, 'Filter blocks', 'rules'),
     h('div', { class: 'toolbar' }, h('a', { class: 'button primary', href: `${base}/rules/new` }, 'New filter block'), h('p', { class: 'muted' }, 'Blocks run from top to bottom; mail no block moves goes to INBOX.')),
     body,
+  );
+}
+
+/** One line about the saved vacation message, and whether any block sends it. */
+function vacationSummary(v, href, used) {
+  const when = v.activeFrom && v.activeUntil ? `from ${v.activeFrom} until ${v.activeUntil}` : v.activeFrom ? `from ${v.activeFrom}` : v.activeUntil ? `until ${v.activeUntil}` : 'at any date';
+  return h(
+    'p',
+    { class: 'card vacation-summary' },
+    h('strong', null, 'Vacation message: '),
+    v.subject ? `“${v.subject}”, ` : '',
+    `sent ${when}`,
+    used ? '' : ' — but no block that is on sends it',
+    '. ',
+    h('a', { href, 'aria-label': 'Edit the vacation message' }, 'Edit'),
   );
 }
