@@ -77,7 +77,7 @@ async function prepareDestination(dest: string): Promise<boolean> {
 async function snapshotDatabase(source: SqliteDb, target: string, onProgress?: (p: OpsProgress) => void): Promise<void> {
   let lastRemaining = Number.POSITIVE_INFINITY;
   try {
-    await source.backup(target, {
+    const done = await source.backup(target, {
       progress({ totalPages, remainingPages }) {
         onProgress?.({ phase: 'database', done: totalPages - remainingPages, total: totalPages });
         const restarted = remainingPages > lastRemaining;
@@ -85,6 +85,7 @@ async function snapshotDatabase(source: SqliteDb, target: string, onProgress?: (
         return restarted ? 0x7fffffff : Math.max(100, Math.ceil(totalPages / 20));
       },
     });
+    onProgress?.({ phase: 'database', done: done.totalPages, total: done.totalPages });
   } catch (err) {
     await fs.promises.rm(target, { force: true }).catch(() => undefined);
     if (errnoCode(err) === 'ENOSPC' || /SQLITE_FULL|disk is full/i.test(String(err))) {

@@ -19,6 +19,10 @@ import { message, removeDir, tempDir } from './fixtures.js';
 const dirs: string[] = [];
 after(() => dirs.forEach(removeDir));
 
+/** MSGSTORE_* variables configure the program; the test runner's own switch must not reach it. */
+const env = { MSGSTORE_TEST_BUILD: undefined };
+const cli = (args: string[], options: { input?: string } = {}) => runCli(args, { ...options, env });
+
 interface Acked {
   messageId: string;
   raw: Buffer;
@@ -33,11 +37,11 @@ describe('backup, restore and check commands', () => {
     const root = tempDir();
     dirs.push(root);
     const data = join(root, 'data');
-    const server = await startServerProcess(data);
+    const server = await startServerProcess(data, [], env);
     const acked: Acked[] = [];
     let before: Acked[] = [];
     try {
-      const added = await runCli(['user', 'add', 'alice@example.com', '--password-stdin', '--data', data], { input: 'alice-pass-1\n' });
+      const added = await cli(['user', 'add', 'alice@example.com', '--password-stdin', '--data', data], { input: 'alice-pass-1\n' });
       assert.equal(added.code, 0, added.stderr);
 
       let stop = false;
@@ -56,7 +60,7 @@ describe('backup, restore and check commands', () => {
       const started = Date.now();
       while (acked.length < 10 && Date.now() - started < 15_000) await new Promise((resolve) => setTimeout(resolve, 20));
       before = [...acked];
-      const backup = await runCli(['backup', join(root, 'backup'), '--data', data, '--json']);
+      const backup = await cli(['backup', join(root, 'backup'), '--data', data, '--json']);
       const atBackupEnd = acked.length;
       stop = true;
       await deliveries;
@@ -79,7 +83,7 @@ describe('backup, restore and check commands', () => {
 
     // Restore into a fresh data directory; every message acknowledged before the backup is there.
     const fresh = join(root, 'restored');
-    const restored = await runCli(['restore', join(root, 'backup'), '--data', fresh, '--json']);
+    const restored = await cli(['restore', join(root, 'backup'), '--data', fresh, '--json']);
     assert.equal(restored.code, 0, restored.stderr);
     const store = await openStore({ dataDir: fresh });
     const inbox = await store.getMailbox({ kind: 'user', address: 'alice@example.com' }, 'INBOX');
@@ -97,25 +101,25 @@ describe('backup, restore and check commands', () => {
     }
 
     // A second restore over it is refused without --force.
-    const again = await runCli(['restore', join(root, 'backup'), '--data', fresh]);
+    const again = await cli(['restore', join(root, 'backup'), '--data', fresh]);
     assert.notEqual(again.code, 0);
     assert.match(again.stderr, /MS_CANNOT_CREATE_TARGET_DB/);
 
-    const clean = await runCli(['check', '--data', fresh, '--json']);
+    const clean = await cli(['check', '--data', fresh, '--json']);
     assert.equal(clean.code, 0, clean.stdout + clean.stderr);
     assert.deepEqual((JSON.parse(clean.stdout) as { problems: unknown[] }).problems, []);
 
     // Lose a message file: check reports it and exits non-zero; --repair fixes it.
     const hex = createHash('sha256').update(byId.get(before[0]!.messageId)!).digest('hex');
     rmSync(join(fresh, 'mail', hex.slice(0, 2), hex));
-    const found = await runCli(['check', '--data', fresh]);
+    const found = await cli(['check', '--data', fresh]);
     assert.equal(found.code, 1);
     assert.match(found.stdout, /found 1 problem\(s\): 1 missing-file/);
     assert.match(found.stdout, /alice@example.com INBOX UID/);
-    const repaired = await runCli(['check', '--repair', '--data', fresh]);
+    const repaired = await cli(['check', '--repair', '--data', fresh]);
     assert.equal(repaired.code, 0, repaired.stdout + repaired.stderr);
     assert.match(repaired.stdout, /repaired 1 of 1/);
-    const after = await runCli(['check', '--data', fresh]);
+    const after = await cli(['check', '--data', fresh]);
     assert.equal(after.code, 0);
     assert.match(after.stdout, /no problems found/);
     assert.ok(readdirSync(join(fresh, 'mail')).length > 0);
@@ -124,7 +128,7 @@ describe('backup, restore and check commands', () => {
   test('backup of a directory without a store fails with MS_SOURCE_DB_NOT_FOUND', async () => {
     const root = tempDir();
     dirs.push(root);
-    const result = await runCli(['backup', join(root, 'b'), '--data', join(root, 'none')]);
+    const result = await cli(['backup', join(root, 'b'), '--data', join(root, 'none')]);
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /MS_SOURCE_DB_NOT_FOUND/);
   });
