@@ -17,10 +17,14 @@ export function launchBrowser(): Promise<Browser> {
   });
 }
 
-/** Fails the test on any script error or alert/confirm/prompt the page did not expect. */
+/** Collects script errors, console errors and any alert/confirm/prompt the page did not expect. */
 export function watchPage(page: Page): { problems: string[] } {
   const problems: string[] = [];
   page.on('pageerror', (err) => problems.push(`page error: ${err.message}`));
+  // Console errors catch Content-Security-Policy violations; HTTP error answers the tests provoke on purpose are not problems.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(`console error: ${message.text()}`);
+  });
   page.on('dialog', (dialog) => {
     problems.push(`unexpected ${dialog.type()}: ${dialog.message()}`);
     void dialog.dismiss();
