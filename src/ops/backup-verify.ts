@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { MailError } from '../store/errors.js';
+import { MIGRATIONS } from '../store/sqlite/schema.js';
 import { DB_FILE, MANIFEST_FILE, backupFilePath, manifestSchema, type BackupManifest } from './backup-format.js';
 import type { OpsProgress } from './backup.js';
 import { exists, fail, forEachLimited, sha256File } from './files.js';
@@ -75,6 +76,10 @@ export async function verifyBackup(dirIn: string, onProgress?: (p: OpsProgress) 
     throw new MailError('MS_SOURCE_DB_NOT_FOUND', `No msgstore backup in ${dir} (${DB_FILE} and ${MANIFEST_FILE} are needed)`);
   }
   const manifest = await readManifest(dir);
+  const newest = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0);
+  if (manifest.schemaVersion > newest) {
+    throw new MailError('MS_CANNOT_READ_SOURCE_DB', `The backup was made by a newer msgstore (schema ${manifest.schemaVersion}; this one knows ${newest})`);
+  }
   const problems: string[] = [];
   const stat = await fs.promises.stat(dbFile);
   if (stat.size !== manifest.database.bytes || (await sha256File(dbFile)) !== manifest.database.sha256) {

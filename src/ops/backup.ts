@@ -63,7 +63,8 @@ async function prepareDestination(dest: string): Promise<boolean> {
   } catch (err) {
     if (errnoCode(err) !== 'ENOENT') throw fail('MS_CANNOT_CREATE_TARGET_DB', `Cannot use ${dest} as the backup directory`, err);
     try {
-      await fs.promises.mkdir(dest, { recursive: true });
+      // Mail is private: only the owner may enter the backup.
+      await fs.promises.mkdir(dest, { recursive: true, mode: 0o700 });
     } catch (mkdirErr) {
       throw fail('MS_CANNOT_CREATE_TARGET_DB', `Cannot create the backup directory ${dest}`, mkdirErr);
     }

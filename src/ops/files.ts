@@ -93,7 +93,7 @@ export async function copyMessageFile(from: string, to: string, expectedHex: str
   }
   let wrote = false;
   try {
-    const target = fs.createWriteStream(temp, { flags: 'wx' });
+    const target = fs.createWriteStream(temp, { flags: 'wx', mode: 0o640 });
     target.once('open', () => (wrote = true));
     await pipeline(source, hashing, target);
     if (hash.digest('hex') !== expectedHex) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { backupStore } from '../../src/ops/backup.js';
@@ -64,6 +64,9 @@ describe('backup and restore', () => {
     assert.equal(report.manifest.dropped.messages, 0);
     assert.equal(report.manifest.tls, false);
     manifestSchema.parse(JSON.parse(readFileSync(join(dest, 'manifest.json'), 'utf8')));
+    // Mail is private: the backup is the owner's alone.
+    assert.equal(statSync(dest).mode & 0o777, 0o700);
+    assert.equal(statSync(firstFile(join(dest, 'files'))).mode & 0o077 & ~0o040, 0);
 
     const target = join(fresh(), 'restored');
     const restored = await restoreStore({ source: dest, dataDir: target, mailRoot: join(target, 'mail') });
@@ -180,6 +183,13 @@ describe('backup and restore', () => {
       const backup = await backupOnce();
       writeFileSync(join(backup, 'manifest.json'), '{"format":"something-else"}');
       await refuses(backup, 'MS_CANNOT_READ_SOURCE_DB', /not a msgstore backup manifest/);
+    });
+
+    test('a backup made by a newer msgstore', async () => {
+      const backup = await backupOnce();
+      const manifest = JSON.parse(readFileSync(join(backup, 'manifest.json'), 'utf8')) as { schemaVersion: number };
+      writeFileSync(join(backup, 'manifest.json'), JSON.stringify({ ...manifest, schemaVersion: 999 }));
+      await refuses(backup, 'MS_CANNOT_READ_SOURCE_DB', /newer msgstore/);
     });
 
     test('a message file missing', async () => {
