@@ -165,8 +165,14 @@ export class DirectoryMaker {
     return job;
   }
 
-  /** Every folder made so far, for the closing fsyncs. */
+  /** Every folder made so far and the folders holding them (their new entries), for the closing fsyncs. */
   get dirs(): string[] {
-    return [...this.made.keys()];
+    const all = new Set<string>();
+    for (const dir of this.made.keys()) {
+      all.add(dir);
+      all.add(path.dirname(dir));
+      all.add(path.dirname(path.dirname(dir)));
+    }
+    return [...all];
   }
 }
