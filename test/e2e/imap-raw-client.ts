@@ -66,7 +66,7 @@ export class RawImap {
       }
       if (!found) return;
       this.responses.push(this.buf.subarray(0, end - 2).toString('utf8'));
-      this.buf = this.buf.subarray(end);
+      this.buf = this.buf.length === end ? Buffer.alloc(0) : Buffer.from(this.buf.subarray(end));
       this.wake();
     }
   }

@@ -51,6 +51,9 @@ const CR = 0x0d;
 const DQUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const LITERAL_MARKER = /\{([0-9]+)(\+?)\}$/;
+const EMPTY = Buffer.alloc(0);
+/** Left-over input smaller than this is copied, so an idle session never pins a socket's read buffer. */
+const COPY_BELOW = 4096;
 
 export class CommandParser {
   private input: Buffer = Buffer.alloc(0);
@@ -78,6 +81,12 @@ export class CommandParser {
     this.input = this.input.length === 0 ? chunk : Buffer.concat([this.input, chunk]);
   }
 
+  /** Drops consumed input; a small remainder is copied out of the (possibly large) chunk it came in. */
+  private compact(): void {
+    if (this.input.length === 0) this.input = EMPTY;
+    else if (this.input.length < COPY_BELOW && this.input.buffer.byteLength > this.input.length * 4) this.input = Buffer.from(this.input);
+  }
+
   /** Bytes received but not yet consumed. */
   get buffered(): number {
     return this.input.length;
@@ -85,7 +94,7 @@ export class CommandParser {
 
   /** Forgets every byte received and any partial command (STARTTLS: plaintext sent early is never run). */
   reset(): void {
-    this.input = Buffer.alloc(0);
+    this.input = EMPTY;
     this.state = { kind: 'line' };
     this.resetCommand();
   }
@@ -134,6 +143,12 @@ export class CommandParser {
   }
 
   next(): ParseResult {
+    const result = this.step();
+    if (result.kind === 'need-more' || result.kind === 'command') this.compact();
+    return result;
+  }
+
+  private step(): ParseResult {
     for (;;) {
       const state = this.state;
       switch (state.kind) {

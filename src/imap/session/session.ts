@@ -312,7 +312,10 @@ export class ImapSession {
     const run = async (): Promise<void> => {
       if (this.state.kind !== 'selected' || this.closed) return;
       const view = this.state.view;
-      if (!view.hasPending(allowExpunge)) return;
+      if (!view.hasPending(allowExpunge)) {
+        view.forgetReported();
+        return;
+      }
       await this.send(await view.flush(this.store, allowExpunge));
     };
     this.flushChain = this.flushChain.then(run, run);

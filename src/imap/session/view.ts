@@ -171,6 +171,11 @@ export class SelectedView {
     if (prev === undefined || prev < modseq) this.reported.set(uid, modseq);
   }
 
+  /** The command is over: what it reported no longer needs remembering. */
+  forgetReported(): void {
+    this.reported.clear();
+  }
+
   /** True when there is something flush() would report. */
   hasPending(allowExpunge: boolean): boolean {
     return this.pendingNew.size > 0 || this.pendingFlags.size > 0 || (allowExpunge && this.pendingExpunge.size > 0);
