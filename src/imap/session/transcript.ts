@@ -2,6 +2,8 @@
  * Adapts the session's byte-level transcript hook to the per-session transcript files of
  * src/log/transcript.ts: bytes in each direction are split into lines and literals (a literal
  * is never mistaken for lines), and the literals of LOGIN and AUTHENTICATE are never logged.
+ * Of the server's output only replies are kept (not FETCH data), so a session's transcript
+ * buffer stays small.
  * Memory is bounded: a partial line is capped and only the first bytes of a literal are kept.
  */
 import type { SessionTranscript } from '../../log/transcript.js';
@@ -102,7 +104,17 @@ export function imapTranscriptHook(transcript: SessionTranscript): TranscriptHoo
     },
     (first) => /^\S+\s+(UID\s+)?(LOGIN|AUTHENTICATE)\b/i.test(first),
   );
-  const output = new Splitter({ line: (t) => transcript.server(t), literal: (head, size) => transcript.literal(literalText(head, size)) }, () => false);
+  // As the guide has it: the client's commands intermixed with the server's replies to them
+  // (tagged completions, and untagged NO, BAD and BYE); data responses are left out.
+  const output = new Splitter(
+    {
+      line: (t) => {
+        if (/^\* (NO|BAD|BYE)\b/i.test(t) || /^[^*+\s]\S* (OK|NO|BAD)\b/i.test(t)) transcript.server(t);
+      },
+      literal: () => undefined,
+    },
+    () => false,
+  );
   return {
     onLine(direction, bytes) {
       (direction === 'in' ? input : output).push(bytes);

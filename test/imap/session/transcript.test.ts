@@ -19,6 +19,8 @@ test('transcripts: lines and literals split correctly, credentials never written
     hook.onLogin?.('user@example.com');
     hook.onLine('out', Buffer.from('a1 OK Logged in\r\n'));
     hook.onLine('in', Buffer.from('a2 LOGIN user "quoted-secret"\r\na3 FETCH 1 BODY[]\r\n'));
+    const message = Buffer.concat([Buffer.from('a4 APPEND INBOX {2000}\r\n'), Buffer.alloc(2000, 0x42), Buffer.from('\r\n')]);
+    hook.onLine('in', message);
     const body = Buffer.alloc(5000, 0x41);
     hook.onLine('out', Buffer.concat([Buffer.from('* 1 FETCH (BODY[] {5000}\r\n'), body.subarray(0, 100)]));
     hook.onLine('out', Buffer.concat([body.subarray(100), Buffer.from(')\r\na3 NO [SERVERBUG] oops\r\n')]));
@@ -31,9 +33,13 @@ test('transcripts: lines and literals split correctly, credentials never written
     assert.ok(!text.includes('quoted-secret'), text);
     assert.match(text, /^user@example\.com\n/);
     assert.match(text, /literal of 11 bytes not logged/);
-    assert.match(text, /\(literal of 5000 bytes, starting: AAAA/);
+    // Server data (the FETCH and its literal) is not kept; replies are.
+    assert.doesNotMatch(text, /FETCH \(BODY/);
+    assert.match(text, /^\*a1 OK Logged in$/m);
     assert.match(text, /^\*a3 NO \[SERVERBUG\] oops$/m);
     assert.ok(!text.includes('A'.repeat(300)));
+    assert.match(text, /\(literal of 2000 bytes, starting: BBBB/);
+    assert.ok(!text.includes('B'.repeat(300)));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
