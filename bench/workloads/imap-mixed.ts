@@ -43,6 +43,10 @@ export async function runImapMixed(ctx: WorkloadContext): Promise<Figure[]> {
     violations += client.model.violations.length;
     for (const v of client.model.violations.slice(0, 5)) ctx.problem(`${ctx.target.name}: mixed IMAP: ${v}`);
   }
+  // Per-operation medians go to the log: they show which operation makes the difference.
+  const perOp = new Map<string, number[]>();
+  for (const client of clients) for (const [op, list] of client.latencies) perOp.set(op, [...(perOp.get(op) ?? []), ...list]);
+  ctx.log(`${ctx.target.name}: mixed IMAP median ms by operation: ${[...perOp].map(([op, list]) => `${op} ${percentile(list, 0.5).toFixed(1)} (n=${list.length})`).join(', ')}`);
   for (const f of failures) ctx.problem(`${ctx.target.name}: mixed IMAP client stopped: ${f}`);
   const name = `IMAP mixed, ${clients.length} clients x ${ctx.plan.mixedSeconds} s`;
   ctx.log(`${ctx.target.name}: ${name}: ${operations} operations, ${violations} consistency violations`);
