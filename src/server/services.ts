@@ -12,7 +12,9 @@ import { OutboundSender } from '../outbound/sender.js';
 import { createPop3Service } from '../pop3/index.js';
 import { SqliteStore, startNotifyListener, type NotifyListener } from '../store/index.js';
 import { createHttpService, ensureAdminCredential } from '../web/index.js';
-import { dataPaths, type ServerContext, type Service } from './context.js';
+import { configuredListeners } from '../web/listener-probe.js';
+import type { ListenerStatus } from '../web/web-context.js';
+import { dataPaths, type BoundAddress, type ServerContext, type Service } from './context.js';
 
 export interface BuiltServices {
   services: Service[];
@@ -28,16 +30,40 @@ export async function buildServices(ctx: ServerContext, print: (line: string) =>
   const sorter = new MailSortEngine({ store: ctx.store, logger: ctx.logger.child({ service: 'mailsort' }), hostname: ctx.hostname });
   const pipeline = createDeliveryPipeline(ctx, { sorter, onOutbound: () => sender.kick() });
 
+  // What each listener really bound (port 0 becomes a real port), for the web UI's server page.
+  const bound: BoundAddress[] = [];
+  const recorded = (service: Service): Service => {
+    let mine: BoundAddress[] = [];
+    return {
+      name: service.name,
+      async start() {
+        mine = await service.start();
+        bound.push(...mine);
+        return mine;
+      },
+      async stop() {
+        for (const address of mine) bound.splice(bound.indexOf(address), 1);
+        mine = [];
+        await service.stop();
+      },
+    };
+  };
+  const listenerStatus = (): ListenerStatus[] =>
+    configuredListeners(ctx).map((listener) => {
+      const live = bound.find((b) => b.service === listener.name);
+      return live ? { ...listener, host: live.host, port: live.port, state: 'running' as const } : listener.state === 'configured' ? { ...listener, state: 'stopped' as const } : listener;
+    });
+
   const services: Service[] = [];
   if (config.listeners.imap.enabled || config.listeners.imaps.enabled) services.push(createImapService(ctx));
   if (config.listeners.pop3.enabled || config.listeners.pop3s.enabled) services.push(createPop3Service(ctx, { locks: ctx.maildropLocks }));
   if (config.listeners.lmtp.enabled) services.push(createLmtpService(ctx, pipeline));
   if (config.spool.enabled) services.push(createSpoolService(ctx, pipeline));
-  if (config.listeners.http.enabled) services.push(createHttpService(ctx));
+  if (config.listeners.http.enabled) services.push(createHttpService(ctx, { listenerStatus }));
 
   let notices: NotifyListener | null = null;
   return {
-    services,
+    services: services.map(recorded),
     async afterStart() {
       // `msgstore deliver` and other processes on this data directory tell this server's sessions.
       if (ctx.store instanceof SqliteStore) notices = await startNotifyListener(ctx.store, dataPaths(config).notifySocket);
