@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs every test file under test/ with node's own test runner (TypeScript through tsx).
-// Usage: node scripts/run-tests.mjs [substring ...]   (only files whose path contains one of them)
+// Usage: node scripts/run-tests.mjs [--build] [substring ...]
+//   substrings: only files whose path contains one of them; --build: compile first even then.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -15,15 +16,17 @@ function collect(dir) {
   return out;
 }
 
-const filters = process.argv.slice(2);
+const args = process.argv.slice(2);
+const buildFirst = args.includes('--build');
+const filters = args.filter((a) => a !== '--build');
 const files = collect('test').filter((f) => filters.length === 0 || filters.some((s) => f.includes(s)));
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
 // The end-to-end tests run bin/msgstore, which runs the compiled code: a full run builds it
-// first (a run of chosen files does too with MSGSTORE_TEST_BUILD=1).
-if (filters.length === 0 || process.env.MSGSTORE_TEST_BUILD === '1') {
+// first (a run of chosen files does too with --build).
+if (filters.length === 0 || buildFirst) {
   const build = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
   if (build.status !== 0) {
     console.error('build failed');

@@ -47,6 +47,8 @@ export interface OutboundSenderDeps {
   timing?: Partial<SenderTiming>;
   /** The clock (tests move it). */
   now?: () => Date;
+  /** Counts each attempt's outcome (sent, partial, permanent, expired, retry) for /metrics. */
+  metrics?: { outboundSent: { inc(labels: Record<string, string>): void } };
 }
 
 interface SendResult {
@@ -222,6 +224,7 @@ export class OutboundSender {
     const log = { id: message.id, kind: message.kind, from: message.from, to: message.to, attempts: message.attempts };
     const age = this.now().getTime() - message.createdAt.getTime();
     if (age > this.maxAgeMs()) {
+      this.deps.metrics?.outboundSent.inc({ outcome: 'expired' });
       logger.error({ ...log, lastError: message.lastError }, 'outbound: gave up, the message was queued too long; removed from the queue');
       return this.settle(() => store.failOutbound(message.id, 'queue age limit reached', null));
     }
@@ -233,6 +236,7 @@ export class OutboundSender {
     }
     const done = await this.settle(() => store.completeOutbound(message.id));
     if (result.rejected.length === 0) {
+      this.deps.metrics?.outboundSent.inc({ outcome: 'sent' });
       logger.info(log, 'outbound: sent');
       return done;
     }
@@ -244,7 +248,8 @@ export class OutboundSender {
       if (rcpt !== null && isTemporaryRejection(err)) retry.push(rcpt);
       else logger.error({ ...log, recipient: rcpt, error: reason }, 'outbound: the relay refused a recipient permanently');
     }
-    logger.info({ ...log, accepted: result.accepted, rejected: result.rejected }, 'outbound: sent to some recipients');
+    this.deps.metrics?.outboundSent.inc({ outcome: 'partial' });
+      logger.info({ ...log, accepted: result.accepted, rejected: result.rejected }, 'outbound: sent to some recipients');
     if (retry.length > 0) {
       return (await this.settle(() => store.enqueueOutbound({ kind: message.kind, from: message.from, to: retry, raw: message.raw }))) && done;
     }
@@ -256,15 +261,18 @@ export class OutboundSender {
     const log = { id: message.id, kind: message.kind, from: message.from, to: message.to, attempts: message.attempts + 1 };
     const { permanent, reason } = classifySmtpError(err);
     if (permanent) {
+      this.deps.metrics?.outboundSent.inc({ outcome: 'permanent' });
       logger.error({ ...log, error: reason }, 'outbound: the relay refused the message permanently; removed from the queue');
       return this.settle(() => store.failOutbound(message.id, reason, null));
     }
     const retryAt = this.now().getTime() + retryDelayMs(message.attempts, this.timing.retryBaseMs, this.timing.retryMaxMs);
     if (retryAt - message.createdAt.getTime() > this.maxAgeMs()) {
+      this.deps.metrics?.outboundSent.inc({ outcome: 'expired' });
       logger.error({ ...log, error: reason }, 'outbound: gave up after temporary failures (queue age limit); removed from the queue');
       return this.settle(() => store.failOutbound(message.id, reason, null));
     }
-    logger.warn({ ...log, error: reason, retryAt: new Date(retryAt).toISOString() }, 'outbound: temporary failure; will retry');
+    this.deps.metrics?.outboundSent.inc({ outcome: 'retry' });
+      logger.warn({ ...log, error: reason, retryAt: new Date(retryAt).toISOString() }, 'outbound: temporary failure; will retry');
     this.nextRetryAt = this.nextRetryAt === null ? retryAt : Math.min(this.nextRetryAt, retryAt);
     return this.settle(() => store.failOutbound(message.id, reason, new Date(retryAt)));
   }

@@ -26,7 +26,7 @@ export interface BuiltServices {
 
 export async function buildServices(ctx: ServerContext, print: (line: string) => void): Promise<BuiltServices> {
   const { config } = ctx;
-  const sender = new OutboundSender({ store: ctx.store, logger: ctx.logger.child({ service: 'outbound' }), config: config.relay, hostname: ctx.hostname });
+  const sender = new OutboundSender({ store: ctx.store, logger: ctx.logger.child({ service: 'outbound' }), config: config.relay, hostname: ctx.hostname, metrics: ctx.metrics });
   const sorter = new MailSortEngine({ store: ctx.store, logger: ctx.logger.child({ service: 'mailsort' }), hostname: ctx.hostname });
   const pipeline = createDeliveryPipeline(ctx, { sorter, onOutbound: () => sender.kick() });
 

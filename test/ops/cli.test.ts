@@ -3,7 +3,7 @@
  * deliveries while `msgstore backup` copies the store; `msgstore restore` brings the copy into
  * a fresh data directory, where `msgstore check` finds it clean, then finds a missing file and
  * repairs it. /metrics and /healthz are read from the running server.
- * Needs the compiled program (MSGSTORE_TEST_BUILD=1 node scripts/run-tests.mjs test/ops/).
+ * Needs the compiled program (node scripts/run-tests.mjs --build test/ops/).
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
@@ -20,7 +20,7 @@ const dirs: string[] = [];
 after(() => dirs.forEach(removeDir));
 
 /** MSGSTORE_* variables configure the program; the test runner's own switch must not reach it. */
-const env = { MSGSTORE_TEST_BUILD: undefined };
+const env = {};
 const cli = (args: string[], options: { input?: string } = {}) => runCli(args, { ...options, env });
 
 interface Acked {
