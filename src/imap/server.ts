@@ -117,7 +117,7 @@ export class ImapListeners {
   /** Listens on one address; implicit TLS for IMAPS. */
   async listen(host: string, port: number, implicitTls: boolean): Promise<net.AddressInfo> {
     const server = implicitTls
-      ? tls.createServer(this.ctx.tls.serverOptions(), (socket) => this.accept(socket, true))
+      ? this.ctx.tls.createServer({}, (socket) => this.accept(socket, true))
       : net.createServer((socket) => this.accept(socket, false));
     if (implicitTls) server.on('tlsClientError', () => undefined);
     server.on('error', (err) => this.ctx.logger.error({ err }, 'imap listener error'));

@@ -26,6 +26,8 @@ export interface TlsFiles {
 export class TlsProvider {
   private context: tls.SecureContext;
   private pem: { cert: string; key: string };
+  /** Implicit-TLS servers made here: a reload gives them the new default context too. */
+  private readonly servers = new Set<tls.Server>();
 
   private constructor(private readonly files: TlsFiles) {
     this.pem = readPair(files);
@@ -63,10 +65,23 @@ export class TlsProvider {
     };
   }
 
+  /**
+   * A TLS server that follows reloads: clients that send SNI get the current context through
+   * SNICallback, and those that send none (connecting by IP) get the server's default context,
+   * which reload() replaces.
+   */
+  createServer(options: tls.TlsOptions, listener: (socket: tls.TLSSocket) => void): tls.Server {
+    const server = tls.createServer({ ...options, ...this.serverOptions() }, listener);
+    this.servers.add(server);
+    server.once('close', () => this.servers.delete(server));
+    return server;
+  }
+
   async reload(): Promise<void> {
     const pem = readPair(this.files);
     this.context = tls.createSecureContext(pem);
     this.pem = pem;
+    for (const server of this.servers) server.setSecureContext(pem);
   }
 
   /** Replaces the certificate and key files (after checking they match) and reloads. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect as tlsConnect } from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -48,6 +49,34 @@ describe('connection limits', () => {
 });
 
 describe('TLS material', () => {
+  test('a server made by the provider serves the new certificate after a reload, with and without SNI', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'msgstore-tls-'));
+    try {
+      const provider = await TlsProvider.load({ dataDir: join(dir, 'a'), hostname: 'one.test' });
+      const other = await TlsProvider.load({ dataDir: join(dir, 'b'), hostname: 'two.test' });
+      const server = provider.createServer({}, (socket) => socket.end());
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const port = (server.address() as { port: number }).port;
+      const peer = (servername?: string) =>
+        new Promise<string>((resolve, reject) => {
+          const s = tlsConnect({ host: '127.0.0.1', port, rejectUnauthorized: false, ...(servername ? { servername } : {}) }, () => {
+            resolve(s.getPeerCertificate().subject.CN as string);
+            s.destroy();
+          });
+          s.once('error', reject);
+        });
+      assert.equal(await peer(), 'one.test');
+      writeFileSync(join(dir, 'a', 'tls', 'cert.pem'), other.certificatePem());
+      writeFileSync(join(dir, 'a', 'tls', 'key.pem'), readFileSync(join(dir, 'b', 'tls', 'key.pem')));
+      await provider.reload();
+      assert.equal(await peer(), 'two.test', 'without SNI');
+      assert.equal(await peer('mail.example'), 'two.test', 'with SNI');
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('a self-signed pair is made once and reused; a mismatched pair is refused', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'msgstore-tls-'));
     try {
