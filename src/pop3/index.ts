@@ -88,7 +88,7 @@ export function createPop3Service(ctx: ServerContext, options: Pop3ServiceOption
           bound.push(await listen(server, 'pop3', pop3.host ?? ctx.config.host, pop3.port));
         }
         if (pop3s.enabled) {
-          const server = tls.createServer({ ...ctx.tls.serverOptions(), allowHalfOpen: true }, (socket) => accept(socket, true));
+          const server = ctx.tls.createServer({ allowHalfOpen: true }, (socket) => accept(socket, true));
           server.on('tlsClientError', (err) => logger.debug({ err }, 'pop3s handshake failed'));
           bound.push(await listen(server, 'pop3s', pop3s.host ?? ctx.config.host, pop3s.port));
         }
