@@ -4,7 +4,6 @@
  * connects; each connection then runs one Pop3Session.
  */
 import net from 'node:net';
-import tls from 'node:tls';
 import type { BoundAddress, ServerContext, Service } from '../server/context.js';
 import { Pop3Connection, type TranscriptHook } from './connection.js';
 import type { MaildropLocks } from './locks.js';
