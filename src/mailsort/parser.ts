@@ -12,7 +12,6 @@ import type {
   FilterDiagnostic,
   FilterTree,
   MatchOp,
-  Rule,
   Test,
   VacationSettings,
 } from './ast.js';

@@ -9,7 +9,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { MailError } from '../store/errors.js';
 import { blobPath } from '../store/sqlite/blobs.js';
 import {

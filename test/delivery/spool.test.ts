@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { DeliveryPipeline } from '../../src/delivery/pipeline.js';
 import { SpoolAgent, createSpoolService } from '../../src/delivery/spool.js';
 import { writeSpoolFile } from '../../src/delivery/spool-files.js';
-import { formatSpoolFile } from '../../src/delivery/spool-format.js';
 import { silentLogger } from '../../src/log/logger.js';
 import type { Store } from '../../src/store/types.js';
 import { addTestUser, makeTestContext, type TestContext } from '../helpers/context.js';
