@@ -72,6 +72,7 @@ export function createPop3Service(ctx: ServerContext, options: Pop3ServiceOption
       });
     });
     servers.push(server);
+    server.on('error', (err) => logger.error({ err }, 'pop3 listener error'));
     const address = server.address() as net.AddressInfo;
     return { service, host: address.address, port: address.port };
   }
@@ -87,6 +88,7 @@ export function createPop3Service(ctx: ServerContext, options: Pop3ServiceOption
           bound.push(await listen(server, 'pop3', pop3.host ?? ctx.config.host, pop3.port));
         }
         if (pop3s.enabled) {
+          // The provider's server follows certificate reloads, with or without SNI.
           const server = ctx.tls.createServer({ allowHalfOpen: true }, (socket) => accept(socket, true));
           server.on('tlsClientError', (err) => logger.debug({ err }, 'pop3s handshake failed'));
           bound.push(await listen(server, 'pop3s', pop3s.host ?? ctx.config.host, pop3s.port));
