@@ -100,8 +100,12 @@ export class OutboundSender {
   private again = false;
   private started = false;
   private stopped = false;
-  /** Earliest retry time set during the last drain, so the timer wakes for it. */
-  private nextRetryAt: number | null = null;
+  /**
+   * Retry times set by failed attempts that no drain has reached yet, so the timer wakes for
+   * each. Only the earliest is not enough: a drain that runs for it can start a moment before a
+   * later row is due, and that row must not then wait for the poll interval.
+   */
+  private retryTimes: number[] = [];
 
   constructor(private readonly deps: OutboundSenderDeps) {
     this.timing = { ...DEFAULT_TIMING, ...deps.timing };
@@ -187,12 +191,16 @@ export class OutboundSender {
       return;
     }
     let delay = this.timing.pollMs;
-    if (this.nextRetryAt !== null) delay = Math.min(delay, Math.max(10, this.nextRetryAt - this.now().getTime()));
+    let next = Infinity;
+    for (const t of this.retryTimes) next = Math.min(next, t);
+    if (next !== Infinity) delay = Math.min(delay, Math.max(10, next - this.now().getTime()));
     this.schedule(delay);
   }
 
   private async drain(): Promise<void> {
-    this.nextRetryAt = null;
+    // Rows due by now are read by this drain; later ones keep their wake-up.
+    const startedAt = this.now().getTime();
+    this.retryTimes = this.retryTimes.filter((t) => t > startedAt);
     for (let batch = 0; batch < MAX_BATCHES_PER_DRAIN && !this.stopped; batch++) {
       let due: OutboundMessage[];
       try {
@@ -273,7 +281,7 @@ export class OutboundSender {
     }
     this.deps.metrics?.outboundSent.inc({ outcome: 'retry' });
       logger.warn({ ...log, error: reason, retryAt: new Date(retryAt).toISOString() }, 'outbound: temporary failure; will retry');
-    this.nextRetryAt = this.nextRetryAt === null ? retryAt : Math.min(this.nextRetryAt, retryAt);
+    this.retryTimes.push(retryAt);
     return this.settle(() => store.failOutbound(message.id, reason, new Date(retryAt)));
   }
 

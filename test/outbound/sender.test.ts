@@ -127,6 +127,26 @@ describe('OutboundSender', () => {
     assert.equal((await store.outboundStats()).depth, 0);
   });
 
+  test('relay back: each waiting message goes at its own retry time, not one of them at the next poll', async () => {
+    const port = await closedPort();
+    const s = sender(relay(port));
+    s.start();
+    await store.enqueueOutbound({ kind: 'forward', from: 'a@example.com', to: ['first@elsewhere.example'], raw: RAW });
+    await s.flush();
+    // The second message fails 300 ms (of the sender's clock) later, so its retry is 300 ms later.
+    offset = 300;
+    await store.enqueueOutbound({ kind: 'vacation', from: '', to: ['second@elsewhere.example'], raw: RAW });
+    await s.flush();
+    assert.equal((await store.dueOutbound(new Date(Date.now() + 3_600_000), 10)).length, 2);
+
+    // The relay is back before either retry: the timer wakes for the first, then for the second
+    // (the poll interval is a minute, far longer than the wait below; the drains that ran in
+    // between and found nothing due must not have made either wait for it).
+    const smtp = await sink({ port });
+    await smtp.waitFor(2, 4000);
+    assert.deepEqual(smtp.received.map((r) => r.to[0]).sort(), ['first@elsewhere.example', 'second@elsewhere.example']);
+  });
+
   test('nothing is lost across a restart: a message queued before it is sent by the next process', async () => {
     await store.enqueueOutbound({ kind: 'vacation', from: '', to: ['b@elsewhere.example'], raw: RAW });
     await store.close();
