@@ -157,6 +157,40 @@ describe('MailSort end to end: LMTP in, IMAP out', () => {
     assert.equal(sink.received.length, before);
   });
 
+  test('one LMTP transaction, each recipient by its own rules: forward, discard, reject, +detail, shared address, unknown', async () => {
+    const fwd = 'mix-fwd@example.com';
+    const gone = 'mix-discard@example.com';
+    const no = 'mix-reject@example.com';
+    const detail = 'mix-detail@example.com';
+    await addUser(fwd, `rule "fwd"\n  always\n  forward to "mix-target@relay.test"\nend\n`);
+    await addUser(gone, `rule "gone"\n  always\n  discard\nend\n`);
+    await addUser(no, `rule "no"\n  always\n  reject "Not here."\nend\n`);
+    await addUser(detail, `rule "copy"\n  always\n  copy to "Other"\nend\n`);
+    await server.running.ctx.store.createMailbox({ kind: 'user', address: detail }, 'Projects');
+    await server.admin.addShared({ address: 'mix-team@example.com', members: [detail] });
+    const before = sink.received.length;
+    const raw = message(['From: m@remote.test', 'To: many@example.com', 'Subject: mixed', 'Message-ID: <mixed@remote.test>']);
+    const [result] = await lmtpSend(server.lmtpPort, [
+      { from: 'm@remote.test', rcpt: [fwd, 'nobody@example.com', gone, no, 'Mix-Detail+projects@example.com', 'mix-team@example.com'], data: raw },
+    ]);
+    assert.deepEqual(result?.rcpt.map((r) => r[0]), [250, 550, 250, 250, 250, 250]);
+    assert.deepEqual(
+      result?.data.map((d) => `${d[0]} ${d[1].slice(0, 5)}`),
+      ['250 2.0.0', '250 2.0.0', '550 5.7.1', '250 2.0.0', '250 2.0.0'],
+    );
+    assert.equal(result?.data[2]?.[1], '5.7.1 Not here.');
+    assert.ok(await waitUntil(() => sink.received.length > before));
+    assert.deepEqual(sink.received.slice(before).map((r) => r.to), [['mix-target@relay.test']]);
+    assert.equal(sink.received[before]?.raw.toString('utf8'), `Delivered-To: ${fwd}\r\n${raw}`);
+    assert.deepEqual(counts(await boxes(fwd)), { INBOX: 1 });
+    assert.deepEqual(counts(await boxes(gone)), {});
+    assert.deepEqual(counts(await boxes(no)), {});
+    // The +detail names an existing folder: it takes the place of INBOX; the copy still goes to Other.
+    const mine = await boxes(detail);
+    assert.deepEqual(counts(mine), { Projects: 1, Other: 1, 'shared/mix-team@example.com': 1 });
+    assert.match(mine.get('Projects')?.[0] ?? '', /^Return-Path: <m@remote\.test>\r\nDelivered-To: Mix-Detail\+projects@example\.com\r\n/);
+  });
+
   test('discard keeps nothing, but the forward and the vacation reply still go', async () => {
     const user = 'discarder@example.com';
     await addUser(
