@@ -73,6 +73,21 @@ describe('MailSort end to end: LMTP in, IMAP out', () => {
     assert.match(moved, /^Return-Path: <sender@remote\.test>\r\nDelivered-To: mover@example\.com\r\n/);
   });
 
+  test('concurrent connections filing into the same missing folder: every message lands there once', async () => {
+    const user = 'racer@example.com';
+    await addUser(user, `rule "race"\n  always\n  move to "Race/Here"\n  copy to "Race"\nend\n`);
+    const senders = [0, 1, 2, 3].map((c) =>
+      lmtpSend(
+        server.lmtpPort,
+        [0, 1, 2].map((n) => ({ from: 'x@remote.test', rcpt: [user], data: message([`Subject: race ${c}.${n}`]) })),
+      ),
+    );
+    for (const results of await Promise.all(senders)) for (const r of results) assert.deepEqual(r.data.map((d) => d[0]), [250]);
+    const seen = await boxes(user);
+    assert.deepEqual(counts(seen), { 'Race/Here': 12, Race: 12 });
+    assert.equal(new Set(subjectsOf(seen.get('Race/Here'))).size, 12);
+  });
+
   test('copy to keeps INBOX; several moves and copies file into each folder once', async () => {
     const user = 'copier@example.com';
     await addUser(
