@@ -385,6 +385,18 @@ describe('MailSort end to end: LMTP in, IMAP out', () => {
     assert.deepEqual(counts(await boxes(user)), { INBOX: 1, Elsewhere: 1 });
   });
 
+  test('filter files as editors save them: BOM, CRLF or CR line ends, comments, no final line end', async () => {
+    const users = { 'crlf@example.com': '\r\n', 'cr@example.com': '\r' };
+    for (const [user, eol] of Object.entries(users)) {
+      await addUser(user);
+      const text = ['\ufeff# saved on another system', 'RULE "x" # the only rule', '  If Subject Contains "tagged"', '  Move To "Filed"   # here', 'End'].join(eol);
+      await server.admin.setFilter(user, text);
+      const reply = await deliverOne(server.lmtpPort, 'x@remote.test', user, message(['Subject: TAGGED mail']));
+      assert.equal(reply[0], 250);
+      assert.deepEqual(counts(await boxes(user)), { Filed: 1 }, user);
+    }
+  });
+
   test('forward reaches the relay unchanged apart from Delivered-To, and the message is kept', async () => {
     const user = 'forwarder@example.com';
     await addUser(user, `rule "fwd"\n  if subject contains "[fwd]"\n  forward to "one@relay.test", "Two@Relay.test", "one@RELAY.test"\nend\n`);
