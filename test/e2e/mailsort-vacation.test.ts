@@ -116,6 +116,26 @@ describe('MailSort vacation replies end to end', () => {
     assert.deepEqual(counts(await readMailboxes(server.imapPort, user)), { INBOX: cases.length });
   });
 
+  test('without a subject of its own the reply says "Auto:" and the original subject, decoded and encoded again', async () => {
+    const user = 'auto@example.com';
+    await addUser(user, `${AWAY}vacation\n  body "Away."\nend\n`);
+    await lmtpSend(server.lmtpPort, [
+      { from: 'g1@remote.test', rcpt: [user], data: message(['From: g1@remote.test', `To: ${user}`, 'Subject: =?ISO-8859-1?Q?Gr=FC=DFe?= aus Wien']) },
+      { from: 'g2@remote.test', rcpt: [user], data: message(['From: g2@remote.test', `To: ${user}`]) },
+    ]);
+    assert.ok(await waitUntil(() => repliesTo('g1@remote.test').length === 1 && repliesTo('g2@remote.test').length === 1));
+    const raw = repliesTo('g1@remote.test')[0]?.raw.toString('latin1') ?? '';
+    const folded = /^Subject:((?:.*)(?:\r\n[ \t].*)*)\r$/m.exec(raw)?.[1] ?? '';
+    // Unfold, then join the encoded words (white space between two of them does not count).
+    const decoded = folded
+      .replace(/\r\n[ \t]/g, ' ')
+      .replace(/\?=\s+=\?/g, '?==?')
+      .replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_m, b64: string) => Buffer.from(b64, 'base64').toString('utf8'))
+      .trim();
+    assert.equal(decoded, 'Auto: Grüße aus Wien');
+    assert.equal(header(repliesTo('g2@remote.test')[0], 'Subject'), 'Automated reply');
+  });
+
   test('outside the active dates no reply goes; a non-ASCII subject and body are encoded', async () => {
     const past = 'past@example.com';
     const today = new Date();
