@@ -112,7 +112,7 @@ describe('MailSort forwards and vacation replies with the relay down and back', 
     // The relay comes back on the same port; the sender's next retry delivers both.
     sink = await startSink({ port: relayPort });
     const relay = sink;
-    assert.ok(await waitUntil(() => relay.received.length >= 2, 10_000), `relay got ${relay.received.length}: ${JSON.stringify(logs.filter((r) => String(r.msg).startsWith("outbound")), null, 1)}`);
+    assert.ok(await waitUntil(() => relay.received.length >= 2, 10_000), `relay got ${relay.received.length}: ${JSON.stringify(logs.filter((r) => String(r.msg).startsWith('outbound')))}`);
     assert.ok(await queueEmptied());
     const forward = relay.received.find((r) => r.to.includes('far@relay.test'));
     assert.equal(forward?.from, 'ann@remote.test');
@@ -125,6 +125,28 @@ describe('MailSort forwards and vacation replies with the relay down and back', 
     await new Promise((r) => setTimeout(r, 1200));
     assert.equal(relay.received.length, 2);
     assert.equal(await queueDepth(), 0);
+  });
+
+  test('a relay that answers 451 (greylisting) gets the forward again after the backoff; a 550 drops it', async () => {
+    const user = 'grey@example.com';
+    await addUser(user, `rule "fwd"\n  always\n  forward to "grey-target@relay.test", "dead-target@relay.test"\nend\n`);
+    if (!sink) sink = await startSink({ port: relayPort });
+    const relay = sink;
+    relay.rcptReplies.set('grey-target@relay.test', { code: 451, text: '4.7.1 Greylisted, try again later' });
+    relay.rcptReplies.set('dead-target@relay.test', { code: 550, text: '5.1.1 No such user' });
+    const before = relay.received.length;
+    const logsBefore = logs.length;
+    const reply = await deliverOne(lmtpPort, 'gail@remote.test', user, message(['From: gail@remote.test', `To: ${user}`, 'Subject: grey']));
+    assert.equal(reply[0], 250);
+    const refusals = () => logs.slice(logsBefore).filter((r) => String(r.msg).startsWith('outbound:') && r.level >= 40);
+    assert.ok(await waitUntil(() => refusals().length >= 1), JSON.stringify(logs.slice(logsBefore)));
+    relay.rcptReplies.delete('grey-target@relay.test');
+    assert.ok(await waitUntil(() => relay.received.length > before, 10_000), JSON.stringify(logs.slice(logsBefore)));
+    assert.ok(await queueEmptied());
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(relay.received.slice(before).map((r) => r.to), [['grey-target@relay.test']]);
+    // The permanent refusal is logged with its recipient, and not tried again.
+    assert.ok(logs.slice(logsBefore).some((r) => r.level === 50 && r.recipient === 'dead-target@relay.test'), JSON.stringify(logs.slice(logsBefore)));
   });
 
   test('vacation: no second reply within "days", another one after they passed', async () => {
