@@ -167,7 +167,7 @@ async function main(argv: string[]): Promise<number> {
           fromSource: options.fromSource === true,
           cpuProfileDir: options.cpuProf ? resolve(options.cpuProf) : undefined,
           dataCacheDir: options.dataCache === false ? undefined : options.cache,
-        }),
+        }, maxConnections),
       plan,
       corpora,
       setup,

@@ -3,7 +3,7 @@
  * imported with the msgstore command before `msgstore serve` starts on 127.0.0.1, port 0 each.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nowMs, runLimited } from '../lib/stats.js';
@@ -59,7 +59,20 @@ function commandArgs(options: MsgstoreOptions): string[] {
   return [join(ROOT, 'bin/msgstore')];
 }
 
-export async function startMsgstore(setup: TargetSetup, options: MsgstoreOptions): Promise<Target> {
+/**
+ * The connection limits raised for the idle workload, as Dovecot's are: msgstore's defaults allow
+ * 50 IMAP connections per user and 100 per address. Everything else stays at its default.
+ */
+function connectionLimitEnv(maxConnections: number): NodeJS.ProcessEnv {
+  const limit = String(Math.max(5000, maxConnections + 100));
+  const env: NodeJS.ProcessEnv = {};
+  for (const protocol of ['IMAP', 'POP3']) {
+    for (const key of ['MAX_CONNECTIONS', 'MAX_CONNECTIONS_PER_IP', 'MAX_CONNECTIONS_PER_USER']) env[`MSGSTORE_LIMITS__${protocol}__${key}`] = limit;
+  }
+  return env;
+}
+
+export async function startMsgstore(setup: TargetSetup, options: MsgstoreOptions, maxConnections: number): Promise<Target> {
   const dir = mkdtempSync(join(setup.workDir, 'msgstore-'));
   const dataDir = join(dir, 'data');
   mkdirSync(dataDir);
@@ -75,8 +88,6 @@ export async function startMsgstore(setup: TargetSetup, options: MsgstoreOptions
   } else {
     await populate(setup, cli, dataDir, env);
     if (snapshot && options.dataCacheDir) {
-      // Keep only the newest snapshot: older code's data is of no further use.
-      for (const old of readdirSync(options.dataCacheDir)) if (old.startsWith('msgstore-data-')) rmSync(join(options.dataCacheDir, old), { recursive: true, force: true });
       await runOk('cp', ['-a', dataDir, `${snapshot}.tmp`], { timeoutMs: 1_800_000 });
       renameSync(`${snapshot}.tmp`, snapshot);
     }
@@ -85,7 +96,10 @@ export async function startMsgstore(setup: TargetSetup, options: MsgstoreOptions
 
   const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfileDir] : [];
   const ports = ['--imap-port', '0', '--imaps-port', '0', '--pop3-port', '0', '--pop3s-port', '0', '--lmtp-port', '0', '--http-port', '0'];
-  const child = spawnWithRaisedLimit(process.execPath, [...nodeFlags, ...cli, 'serve', '--data', dataDir, '--host', '127.0.0.1', ...ports], env);
+  const child = spawnWithRaisedLimit(process.execPath, [...nodeFlags, ...cli, 'serve', '--data', dataDir, '--host', '127.0.0.1', ...ports], {
+    ...env,
+    ...connectionLimitEnv(maxConnections),
+  });
   const found = new Map<string, number>();
   let output = '';
   await new Promise<void>((resolve, reject) => {

@@ -83,7 +83,7 @@ async function idleRound(ctx: WorkloadContext, wanted: number): Promise<Figure[]
   if (held < wanted) {
     ctx.problem(
       `${ctx.target.name}: ${label}: ${held} connections held after ${connectSeconds.toFixed(0)} s` +
-        (errors.length ? ` (errors: ${[...new Set(errors)].slice(0, 3).join('; ')})` : ' (connection phase time budget reached)'),
+        (errors.length ? ` (${errors.length} errors: ${[...new Set(errors)].slice(0, 3).join('; ')})` : ' (connection phase time budget reached)'),
     );
   }
   ctx.log(`${ctx.target.name}: ${label}: ${held} idling after ${connectSeconds.toFixed(1)} s`);
