@@ -72,9 +72,12 @@ class Splitter {
     this.lineBytes = 0;
     const shown = this.truncated ? `${text} ... (line cut)` : text;
     this.truncated = false;
+    // The rest of a LOGIN after a literal ("a LOGIN {5}" + "alice" + " password") holds the
+    // password in plain text: a continuation line of a credentials command is never shown.
+    const continuesSecret = this.firstLineOfCommand !== null && this.isSecret(this.firstLineOfCommand);
     this.firstLineOfCommand ??= text;
     const m = LITERAL_MARKER.exec(text);
-    this.sink.line(shown);
+    this.sink.line(continuesSecret ? `*** (rest of the command not logged${m ? `, ${m[0]}` : ''})` : shown);
     if (m) {
       this.literalSize = Number(m[1]);
       this.literalLeft = this.literalSize;
