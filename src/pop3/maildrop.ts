@@ -68,6 +68,14 @@ export class Maildrop {
     for (const m of this.messages) if (!this.deleted.has(m.number)) yield m;
   }
 
+  /** The first message after `number` that is not marked deleted. */
+  nextLive(number: number): MaildropMessage | undefined {
+    for (let n = number + 1; n <= this.messages.length; n++) {
+      if (!this.deleted.has(n)) return this.messages[n - 1];
+    }
+    return undefined;
+  }
+
   markDeleted(number: number): void {
     if (this.messages[number - 1] !== undefined) this.deleted.add(number);
   }

@@ -4,6 +4,7 @@
  */
 import type { UserRecord } from '../store/types.js';
 import type { Maildrop } from './maildrop.js';
+import type { ReadAhead } from './read-ahead.js';
 import type { SeenMarker } from './seen-marker.js';
 
 export interface AuthorizationState {
@@ -18,6 +19,8 @@ export interface TransactionState {
   maildrop: Maildrop;
   /** Background \Seen marks for retrieved messages. */
   seen: SeenMarker;
+  /** The next message's bytes, read while the current one is sent. */
+  readAhead: ReadAhead;
   /** Gives back the maildrop lock and the per-user connection slot. */
   release(): void;
 }

@@ -21,7 +21,8 @@ import { parseCommandLine } from './protocol/command-line.js';
 import { DotStuffTransform, dotStuff } from './protocol/dot-stuff.js';
 import { continuationLine, errLine, multiLine, okLine, TERMINATOR, type ResponseCode } from './protocol/responses.js';
 import { TopLinesCutter, topLines } from './protocol/top-lines.js';
-import { STATE_NAMES, type SessionState } from './session-state.js';
+import { ReadAhead } from './read-ahead.js';
+import { STATE_NAMES, type SessionState, type TransactionState } from './session-state.js';
 
 /** Messages up to this size are read whole; larger ones stream (memory stays bounded). */
 const WHOLE_READ_LIMIT = 256 * 1024;
@@ -221,6 +222,7 @@ export class Pop3Session implements Pop3SessionApi {
         user,
         maildrop,
         seen: new SeenMarker(this.ctx.store, inbox.id, this.logger),
+        readAhead: new ReadAhead(this.ctx.store, inbox.id),
         release: () => {
           releaseLock();
           slot.release();
@@ -243,7 +245,7 @@ export class Pop3Session implements Pop3SessionApi {
     const status = okLine(bodyLineLimit === null ? `${message.size} octets` : 'Top of message follows');
     const octets =
       message.size <= WHOLE_READ_LIMIT
-        ? await this.sendSmallMessage(state.maildrop.mailboxId, message, bodyLineLimit, status)
+        ? await this.sendSmallMessage(state, message, bodyLineLimit, status)
         : await this.streamMessage(state.maildrop.mailboxId, message, bodyLineLimit, status);
     this.connection.transcript('out', Buffer.from(`[${octets} octets of message ${message.number}]`));
     // RETR (not TOP) counts as reading the message: IMAP sees it \Seen.
@@ -251,8 +253,13 @@ export class Pop3Session implements Pop3SessionApi {
   }
 
   /** A small message is read in one call and goes out in one write with its status and terminator. */
-  private async sendSmallMessage(mailboxId: MailboxId, message: MaildropMessage, limit: number | null, status: Buffer): Promise<number> {
-    const raw = await this.ctx.store.readMessage(mailboxId, message.uid);
+  private async sendSmallMessage(state: TransactionState, message: MaildropMessage, limit: number | null, status: Buffer): Promise<number> {
+    const raw = await state.readAhead.read(message.uid);
+    if (limit === null) {
+      // Clients RETR in order: read the next message while this one goes out.
+      const next = state.maildrop.nextLive(message.number);
+      if (next !== undefined && next.size <= WHOLE_READ_LIMIT) state.readAhead.start(next.uid);
+    }
     const body = dotStuff(limit === null ? raw : topLines(raw, limit));
     this.connection.transcript('out', status);
     await this.connection.write(Buffer.concat([status, body, TERMINATOR]));
