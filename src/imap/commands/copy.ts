@@ -1,6 +1,7 @@
 /**
- * COPY, MOVE (RFC 6851) and their UID forms, answering COPYUID (RFC 4315). A set that names a
- * message expunged by another session copies nothing and ends with NO (RFC 2180 4.4.1).
+ * COPY, MOVE (RFC 6851) and their UID forms, answering COPYUID (RFC 4315). A sequence set that
+ * names a message expunged by another session copies nothing and ends with NO (RFC 2180 4.4.1);
+ * the UID forms skip such a message as a UID that does not exist (RFC 3501 6.4.8).
  */
 import { formatUidSet } from '../sequence/index.js';
 import type { MailboxInfo, Uid } from '../../store/types.js';
@@ -25,11 +26,17 @@ export async function destination(session: ImapSession, name: string): Promise<M
 
 async function prepare(session: ImapSession, set: ReturnType<typeof sequenceSet>, name: string, uid: boolean) {
   const view = session.view();
-  const { uids } = resolveTargets(view, set, uid);
+  let { uids } = resolveTargets(view, set, uid);
   const dest = await destination(session, name);
   if (uids.length > 0) {
     const existing = await session.store.listMessages(view.mailboxId, uids);
-    if (existing.length < uids.length) throw no('Some of the requested messages no longer exist', 'EXPUNGEISSUED');
+    if (existing.length < uids.length) {
+      // UID COPY/MOVE ignore UIDs that no longer exist (RFC 3501 6.4.8) and act on the rest;
+      // COPYUID then names only what was copied.
+      if (!uid) throw no('Some of the requested messages no longer exist', 'EXPUNGEISSUED');
+      const left = new Set<number>(existing.map((m) => m.uid));
+      uids = uids.filter((u) => left.has(u));
+    }
   }
   return { view, uids, dest };
 }

@@ -2,7 +2,7 @@
  * FETCH and UID FETCH. Items are parsed and answered by src/imap/fetch; this file resolves the
  * set, sets \Seen when a body is fetched (not with PEEK, not in a read-only mailbox) and streams
  * the responses with backpressure. Messages expunged by another session but not yet reported
- * are left out and the command ends with NO (RFC 2180 4.1.2).
+ * are left out; FETCH then ends with NO (RFC 2180 4.1.2), UID FETCH with OK (RFC 3501 6.4.8).
  */
 import { fetchMessages, parseFetchItems } from '../fetch/index.js';
 import type { Completion } from '../session/errors.js';
@@ -55,6 +55,8 @@ export const fetch = defineCommand({
     if (request.hasFlags || seenNow.size > 0) {
       for (const t of targets) if (request.hasFlags || seenNow.has(t.meta.uid)) view.noteReported(t.meta.uid, t.meta.modseq);
     }
-    if (missing > 0) return { status: 'NO', code: 'EXPUNGEISSUED', text: 'Some of the requested messages no longer exist' };
+    // A UID that no longer exists is ignored without an error (RFC 3501 6.4.8); the EXPUNGE
+    // responses that UID FETCH may carry tell the client before the tagged OK.
+    if (missing > 0 && !command.uid) return { status: 'NO', code: 'EXPUNGEISSUED', text: 'Some of the requested messages no longer exist' };
   },
 });

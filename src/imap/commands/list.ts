@@ -229,8 +229,13 @@ export const lsub = defineCommand({
     );
     const out = new Map<string, ListEntry>();
     for (const name of subscribed) {
-      if (matches(name)) out.set(name, { name, attributes: [] });
-      // With "%", a parent of a subscribed name that is not itself subscribed shows as \Noselect.
+      if (matches(name)) {
+        out.set(name, { name, attributes: [] });
+        // Only a "%" that stops above a subscribed name brings in its parents (RFC 3501 6.3.9);
+        // with "*" the name itself is listed and its unsubscribed parents are not.
+        continue;
+      }
+      // A parent of a subscribed name that is not itself subscribed shows as \Noselect.
       const levels = name.split(HIERARCHY_DELIMITER);
       for (let i = 1; i < levels.length; i++) {
         const parent = levels.slice(0, i).join(HIERARCHY_DELIMITER);

@@ -94,9 +94,12 @@ export const status = defineCommand({
     const target = await resolve(session, name);
     const info = await session.store.getMailbox(target.owner, target.name);
     const s = await session.store.mailboxStatus(info.id);
+    // The store counts only messages no session has claimed yet; on the mailbox this session
+    // has selected, the ones it holds as \Recent count too, so STATUS agrees with its FETCH FLAGS.
+    const held = session.state.kind === 'selected' && session.state.view.mailboxId === info.id ? session.state.view.recent.size : 0;
     const values: Record<string, number> = {
       MESSAGES: s.messages,
-      RECENT: s.recent,
+      RECENT: s.recent + held,
       UIDNEXT: s.uidNext,
       UIDVALIDITY: s.uidValidity,
       UNSEEN: s.unseen,

@@ -42,6 +42,7 @@ export const store = defineCommand({
       await session.sendUntagged([num(seq), atom('FETCH'), list(items)]);
       view.noteReported(msg.uid, msg.modseq);
     }
-    if (current.length < uids.length) return { status: 'NO', code: 'EXPUNGEISSUED', text: 'Some of the messages no longer exist' };
+    // UID STORE ignores UIDs that no longer exist (RFC 3501 6.4.8), as UID FETCH does.
+    if (current.length < uids.length && !command.uid) return { status: 'NO', code: 'EXPUNGEISSUED', text: 'Some of the messages no longer exist' };
   },
 });
