@@ -122,8 +122,13 @@ function parsePattern(args: readonly ImapValue[], usage: string): { reference: s
   return { reference, pattern };
 }
 
+/**
+ * Reference and pattern as one pattern (RFC 3501 6.3.8). No name here starts with the delimiter,
+ * so a pattern that does is read as relative to the reference ("Work" + "/%" = "Work/%"), with
+ * no doubled delimiter, rather than as a root that could match nothing.
+ */
 function joinReference(reference: string, pattern: string): string {
-  if (reference === '' || pattern.startsWith(HIERARCHY_DELIMITER)) return pattern;
+  if (reference.endsWith(HIERARCHY_DELIMITER) && pattern.startsWith(HIERARCHY_DELIMITER)) return reference + pattern.slice(1);
   return reference + pattern;
 }
 
