@@ -64,6 +64,10 @@ describe('IMAP RFC 3501 conformance', () => {
       assert.ok(sharedNs, 'the shared namespace is announced');
       assert.equal(sharedNs[0]?.prefix, 'shared/');
 
+      // A subscribed folder below a selectable, unsubscribed parent (imapflow, like Thunderbird
+      // without LIST-EXTENDED, merges LSUB "" "*" into the LIST answer).
+      await store.createMailbox({ kind: 'user', address: TB }, 'Lists/rust');
+      await store.subscribe(TB, 'Lists/rust');
       const boxes = await c.list({ statusQuery: { messages: true, recent: true, uidNext: true, uidValidity: true, unseen: true } });
       const byPath = new Map(boxes.map((b) => [b.path, b]));
       for (const [path, use] of [['Sent', '\\Sent'], ['Drafts', '\\Drafts'], ['Trash', '\\Trash'], ['Junk', '\\Junk'], ['Archive', '\\Archive']]) {
@@ -71,6 +75,10 @@ describe('IMAP RFC 3501 conformance', () => {
       }
       assert.ok(byPath.get('shared')?.flags.has('\\Noselect'));
       assert.ok(byPath.has(`shared/${SHARED}`));
+      assert.equal(byPath.get('Lists/rust')?.subscribed, true);
+      assert.notEqual(byPath.get('Lists')?.subscribed, true, 'an unsubscribed parent is not reported as subscribed');
+      assert.ok(!byPath.get('Lists')?.flags.has('\\Noselect'), 'a selectable parent stays selectable');
+      assert.equal(byPath.get('Lists')?.status?.messages, 0);
       const inboxStatus = byPath.get('INBOX')?.status;
       assert.equal(inboxStatus?.messages, 3);
       assert.equal(inboxStatus?.unseen, 2);
