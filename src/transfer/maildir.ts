@@ -3,7 +3,7 @@
  * default, ".Sub.Folder" directories beside cur/new/tmp, names in modified UTF-7) and the
  * "fs" layout (Sub/Folder directories each holding cur/new).
  */
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { decodeMailboxName } from '../imap/protocol/mutf7.js';
 import { flagsFromMaildirName, parseDovecotKeywords } from './maildir-flags.js';
@@ -50,19 +50,32 @@ export function listMaildirFolders(root: string): MaildirFolder[] {
   return folders;
 }
 
-/** The messages of one maildir folder (new/ and cur/), oldest file name first. */
+/** lstat, or null when the entry is gone. */
+function entryStat(path: string): Stats | null {
+  try {
+    return lstatSync(path);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The messages of one maildir folder (new/ and cur/), oldest file name first. Symbolic links
+ * (for cur/, new/, a message or dovecot-keywords) are skipped: the maildir being imported may
+ * belong to a user, who could otherwise point them at any file the importing admin can read.
+ */
 export function listMaildirMessages(folder: MaildirFolder): MaildirMessageFile[] {
   const keywordsFile = join(folder.dir, 'dovecot-keywords');
-  const keywords = existsSync(keywordsFile) ? parseDovecotKeywords(readFileSync(keywordsFile, 'utf8')) : new Map<string, string>();
+  const keywords = entryStat(keywordsFile)?.isFile() ? parseDovecotKeywords(readFileSync(keywordsFile, 'utf8')) : new Map<string, string>();
   const files: MaildirMessageFile[] = [];
   for (const sub of ['new', 'cur']) {
     const dir = join(folder.dir, sub);
-    if (!existsSync(dir)) continue;
+    if (!entryStat(dir)?.isDirectory()) continue;
     for (const name of readdirSync(dir)) {
       if (name.startsWith('.')) continue;
       const path = join(dir, name);
-      const stat = statSync(path);
-      if (!stat.isFile()) continue;
+      const stat = entryStat(path);
+      if (!stat?.isFile()) continue;
       files.push({ path, flags: flagsFromMaildirName(name, keywords), internalDate: stat.mtime });
     }
   }
