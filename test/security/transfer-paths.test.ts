@@ -12,7 +12,7 @@ import { mkdirSync, mkdtempSync, readdirSync, realpathSync, rmSync, statSync, sy
 import { tmpdir } from 'node:os';
 import { join, relative, sep } from 'node:path';
 import { openStore, type Owner, type Store } from '../../src/store/index.js';
-import { exportMaildir, exportMbox } from '../../src/transfer/export.js';
+import { exportMaildir, exportMbox, type ExportReport } from '../../src/transfer/export.js';
 import { importMaildir } from '../../src/transfer/import.js';
 
 const ALICE = 'alice@example.com';
@@ -56,7 +56,7 @@ describe('import/export path handling', () => {
     for (const format of ['maildir', 'mbox'] as const) {
       const dest = join(dir, `out-${format}`, 'dest');
       mkdirSync(dest, { recursive: true });
-      const report = format === 'maildir' ? await exportMaildir(store, alice, dest, { hostname: 'h' }) : await exportMbox(store, alice, dest, { hostname: 'h' });
+      const report: ExportReport = format === 'maildir' ? await exportMaildir(store, alice, dest, { hostname: 'h' }) : await exportMbox(store, alice, dest, { hostname: 'h' });
       assert.equal(report.messages, names.length, format);
       // Nothing was written next to the destination, and everything inside stays inside.
       assert.deepEqual(readdirSync(join(dir, `out-${format}`)), ['dest'], format);
