@@ -77,7 +77,8 @@ export const examine = defineCommand({
   handle: (session, name) => open(session, name, true),
 });
 
-const STATUS_ITEMS = new Set(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE']);
+// APPENDLIMIT (RFC 7889 3.1): the advertised capability makes the STATUS item valid too.
+const STATUS_ITEMS = new Set(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'SIZE', 'APPENDLIMIT']);
 
 export const status = defineCommand({
   name: 'STATUS',
@@ -104,6 +105,7 @@ export const status = defineCommand({
       UIDVALIDITY: s.uidValidity,
       UNSEEN: s.unseen,
       SIZE: s.size,
+      APPENDLIMIT: session.ctx.config.limits.maxMessageBytes,
     };
     const out = items.flatMap((item) => [atom(item), num(values[item] ?? 0)]);
     await session.sendUntagged([atom('STATUS'), astr(encodeMailboxName(visibleMailboxName(target.owner, info.name))), list(out)]);

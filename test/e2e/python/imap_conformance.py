@@ -131,6 +131,8 @@ u, _ = cl.cmd('d8', 'LSUB "" "INBOX"')
 c.check('SUBSCRIBE inbox is INBOX', u == [b'* LSUB () "/" INBOX\r\n'], (t, u))
 u, t = cl.cmd('d9', 'STATUS "My Stuff" (MESSAGES RECENT UIDNEXT UIDVALIDITY UNSEEN)')
 c.check('STATUS answers every item asked, in order', len(u) == 1 and re.match(rb'\* STATUS "My Stuff" \(MESSAGES 0 RECENT 0 UIDNEXT 1 UIDVALIDITY \d+ UNSEEN 0\)\r\n$', u[0]) is not None, u)
+u, t = cl.cmd('da', 'STATUS INBOX (APPENDLIMIT)')
+c.check('STATUS knows APPENDLIMIT, as the capability promises (RFC 7889 3.1)', u == [b'* STATUS INBOX (APPENDLIMIT 65536)\r\n'], (u, t))
 
 # ---- APPEND ----
 _, t = append(cl, 'e1', 'INBOX', message(1), ' (\\Seen $Work) "01-Feb-2020 10:00:00 +0100"')
