@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import type { ServerContext } from '../../server/context.js';
 import type { Store, UserRecord } from '../../store/types.js';
 import { plaintextAuthAllowed } from '../../net/address.js';
+import { isSharedMember } from '../../mailboxes/access.js';
 import { CommandParser, type ParseResult } from '../protocol/command-parser.js';
 import { continuation, statusLine, untagged, type ResponseValue } from '../protocol/encoder.js';
 import type { ImapCommand } from '../protocol/types.js';
@@ -223,6 +224,10 @@ export class ImapSession {
     const started = performance.now();
     this.busy = true;
     try {
+      if (await this.sharedAccessWithdrawn()) {
+        this.end('Access to this shared mailbox has been withdrawn');
+        return;
+      }
       if (!descriptor || (command.uid && !descriptor.uid)) {
         completion = { status: 'BAD', text: `Unknown command ${command.uid ? 'UID ' : ''}${command.name}` };
       } else if (!descriptor.states.includes(this.state.kind)) {
@@ -305,6 +310,15 @@ export class ImapSession {
     this.stopListening?.();
     this.stopListening = null;
     if (this.state.kind === 'selected') this.state = { kind: 'authenticated', user: this.state.user };
+  }
+
+  /**
+   * True when the selected mailbox is a shared one the user is no longer a member of: an open
+   * SELECT must not keep reading (or expunging) a mailbox its user was removed from.
+   */
+  private async sharedAccessWithdrawn(): Promise<boolean> {
+    if (this.state.kind !== 'selected' || this.state.view.owner.kind !== 'shared') return false;
+    return !(await isSharedMember(this.store, this.state.user.address, this.state.view.owner.address));
   }
 
   /** Sends pending mailbox changes (serialised: flushes never interleave). */
