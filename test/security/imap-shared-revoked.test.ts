@@ -48,3 +48,30 @@ test('a member removed while the shared mailbox is selected can no longer use it
     await h.stop();
   }
 });
+
+test('an idling member who is removed hears no more about the shared mailbox', async () => {
+  const h = await startImap({ 'alice@example.com': PASS, 'bob@example.com': PASS });
+  try {
+    await new AdminService(h.test.ctx.store).addShared({ address: SHARED, members: ['alice@example.com', 'bob@example.com'] });
+    const alice = await RawImap.login(h.imapPort, 'alice@example.com', PASS);
+    const bob = await RawImap.login(h.imapPort, 'bob@example.com', PASS);
+    try {
+      assert.match((await alice.command(`SELECT shared/${SHARED}`)).tagged, /OK/);
+      alice.send('I IDLE\r\n');
+      assert.match(await alice.next(), /^\+/);
+      // Control: while a member, the idler hears of new mail.
+      assert.match((await bob.command(`APPEND shared/${SHARED} {${MSG.length}+}\r\n${MSG}`)).tagged, /OK/);
+      assert.equal((await alice.waitFor(/EXISTS/, 3000)).line, '* 1 EXISTS');
+      await h.test.ctx.store.removeSharedMember(SHARED, 'alice@example.com');
+      assert.match((await bob.command(`APPEND shared/${SHARED} {${MSG.length}+}\r\n${MSG}`)).tagged, /OK/);
+      const next = await alice.waitFor(/^\* (BYE|2 EXISTS)/, 3000);
+      assert.match(next.line, /^\* BYE/, next.line);
+      assert.ok(await alice.waitClosed(3000));
+    } finally {
+      alice.close();
+      bob.close();
+    }
+  } finally {
+    await h.stop();
+  }
+});

@@ -342,7 +342,10 @@ export class ImapSession {
     setImmediate(() => {
       this.idleFlushQueued = false;
       if (!this.idling) return;
-      this.flushUpdates(true).catch((err: unknown) => this.log.error({ err }, 'idle update failed'));
+      // An idling former member of a shared mailbox gets no more news of it.
+      this.sharedAccessWithdrawn()
+        .then((withdrawn) => (withdrawn ? this.end('Access to this shared mailbox has been withdrawn') : this.flushUpdates(true)))
+        .catch((err: unknown) => this.log.error({ err }, 'idle update failed'));
     });
   }
 
