@@ -30,7 +30,11 @@ export const store = defineCommand({
     const { uids } = resolveTargets(view, set, command.uid);
     if (uids.length === 0) return;
     const changes = await session.store.storeFlags(view.mailboxId, uids, op, flags);
-    for (const c of changes) view.noteReported(c.uid, c.modseq);
+    // .SILENT: the client learns nothing of changes by others, so those stay to be reported.
+    for (const c of changes) {
+      if (silent) view.noteOwnChange(c.uid, c.modseq);
+      else view.noteReported(c.uid, c.modseq);
+    }
     if (op !== 'remove' && view.learnKeywords(flags)) await session.send(view.flagsResponses());
     if (silent) return;
     const current = await session.store.listMessages(view.mailboxId, uids);

@@ -25,6 +25,8 @@ export interface ViewStore {
 }
 
 const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+/** Flag notices remembered per UID between flushes. */
+const MAX_MERGED_NOTICES = 64;
 
 export class SelectedView {
   readonly mailboxId: MailboxId;
@@ -45,9 +47,12 @@ export class SelectedView {
   /** \Recent claimed for messages not in the view yet (they join at the next flush). */
   private readonly recentToCome = new Set<number>();
   private readonly pendingExpunge = new Set<number>();
-  private readonly pendingFlags = new Map<number, { modseq: number; flags: string[] }>();
+  /** Newest flags per UID, with the MODSEQs of the notices merged into it (see flush). */
+  private readonly pendingFlags = new Map<number, { modseq: number; flags: string[]; notices: number[] }>();
   /** Flags this session already reported for a UID (by MODSEQ) since the last flush. */
   private readonly reported = new Map<number, number>();
+  /** MODSEQs of this session's own STORE .SILENT changes since the last flush. */
+  private readonly ownChanges = new Map<number, Set<number>>();
 
   constructor(init: ViewInit) {
     this.mailboxId = init.mailboxId;
@@ -142,7 +147,11 @@ export class SelectedView {
       case 'flags':
         for (const c of change.changes) {
           const prev = this.pendingFlags.get(c.uid);
-          if (!prev || prev.modseq < c.modseq) this.pendingFlags.set(c.uid, { modseq: c.modseq, flags: c.flags });
+          const notices = prev ? prev.notices : [];
+          // Past the cap the entry is simply reported (see flush): never wrong, only not silent.
+          if (notices.length < MAX_MERGED_NOTICES) notices.push(c.modseq);
+          else notices[0] = Number.MAX_SAFE_INTEGER;
+          if (!prev || prev.modseq < c.modseq) this.pendingFlags.set(c.uid, { modseq: c.modseq, flags: c.flags, notices });
         }
         return;
       case 'deleted':
@@ -171,9 +180,21 @@ export class SelectedView {
     if (prev === undefined || prev < modseq) this.reported.set(uid, modseq);
   }
 
+  /**
+   * This session changed the flags of `uid` with STORE .SILENT: the client knows its own change
+   * but not the full flags as of `modseq`, so a change by another session before it is still
+   * reported.
+   */
+  noteOwnChange(uid: number, modseq: number): void {
+    const own = this.ownChanges.get(uid);
+    if (own) own.add(modseq);
+    else this.ownChanges.set(uid, new Set([modseq]));
+  }
+
   /** The command is over: what it reported no longer needs remembering. */
   forgetReported(): void {
     this.reported.clear();
+    this.ownChanges.clear();
   }
 
   /** True when there is something flush() would report. */
@@ -229,12 +250,17 @@ export class SelectedView {
       if (newKeyword) out.push(...this.flagsResponses());
       for (const [uid, change] of changes) {
         const seq = this.seqOf(uid);
-        const seen = this.reported.get(uid);
-        if (seq === 0 || this.pendingExpunge.has(uid) || (seen !== undefined && seen >= change.modseq)) continue;
+        const seen = this.reported.get(uid) ?? 0;
+        const own = this.ownChanges.get(uid);
+        // Left out only when the client knows every change merged here: reported with its full
+        // flags, or its own silent STORE.
+        const known = change.notices.every((m) => m <= seen || own?.has(m) === true);
+        if (seq === 0 || this.pendingExpunge.has(uid) || known) continue;
         out.push(untagged([num(seq), atom('FETCH'), list([atom('FLAGS'), this.flagList(uid, change.flags)])]));
       }
     }
     this.reported.clear();
+    this.ownChanges.clear();
     return out;
   }
 

@@ -117,3 +117,14 @@ test('a rename elsewhere changes only the name the view knows', () => {
   assert.equal(v.name, 'shared/s@example.com/B/C');
   assert.equal(v.count, 1);
 });
+
+test('an own STORE .SILENT hides only itself: a change by another session before it is still reported', async () => {
+  const v = view([1, 2]);
+  // Another session removes \Flagged from 1, then this session silently adds \Answered to 1 and 2.
+  v.onChange({ kind: 'flags', mailboxId: ID, changes: [{ uid: asUid(1), modseq: asModSeq(5), flags: ['\\Seen'] }] });
+  v.onChange({ kind: 'flags', mailboxId: ID, changes: [{ uid: asUid(1), modseq: asModSeq(6), flags: ['\\Seen', '\\Answered'] }, { uid: asUid(2), modseq: asModSeq(6), flags: ['\\Answered'] }] });
+  v.noteOwnChange(1, 6);
+  v.noteOwnChange(2, 6);
+  assert.deepEqual(text(await v.flush(noRecent, true)), ['* 1 FETCH (FLAGS (\\Seen \\Answered))']);
+  assert.deepEqual(text(await v.flush(noRecent, true)), []);
+});
