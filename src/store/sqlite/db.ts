@@ -59,6 +59,9 @@ export function mapDbError(err: unknown, area: DbArea, op: DbOp): MailError {
 export function openDatabase(file: string, busyTimeoutMs: number): SqliteDatabase {
   let db: SqliteDatabase | undefined;
   try {
+    // A new database holds password hashes and the text index of every message: owner-only.
+    // SQLite gives its -wal and -shm files the database file's permissions.
+    if (file !== ':memory:' && !fs.existsSync(file)) fs.closeSync(fs.openSync(file, 'a', 0o600));
     db = new Database(file);
     db.pragma(`busy_timeout = ${Math.max(0, Math.floor(busyTimeoutMs))}`);
     const mode = db.pragma('journal_mode = WAL', { simple: true });
