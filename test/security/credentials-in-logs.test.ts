@@ -145,6 +145,8 @@ test('passwords and SASL payloads never reach the log or a transcript', async ()
         'AUTH LOGIN',
         Buffer.from(USER).toString('base64'),
         Buffer.from(wrong(23)).toString('base64'),
+        `AUTH LOGIN ${Buffer.from(USER).toString('base64')}`,
+        Buffer.from(wrong(24)).toString('base64'),
         `USER ${USER}`,
         `PASS ${PASSWORD}`,
       ],
@@ -152,7 +154,7 @@ test('passwords and SASL payloads never reach the log or a transcript', async ()
     );
     await pop([`AUTH PLAIN ${plain(USER, PASSWORD)}`], /^\+OK/);
     await pop(['AUTH LOGIN', Buffer.from(USER).toString('base64'), Buffer.from(PASSWORD).toString('base64')], /^\+OK/);
-    secrets.push(plain(USER, wrong(21)), plain(USER, wrong(22)), Buffer.from(wrong(23)).toString('base64'), Buffer.from(PASSWORD).toString('base64'));
+    secrets.push(plain(USER, wrong(21)), plain(USER, wrong(22)), Buffer.from(wrong(23)).toString('base64'), Buffer.from(wrong(24)).toString('base64'), Buffer.from(PASSWORD).toString('base64'));
     {
       const c = await RawPop3Client.connect(pop3Port);
       try {
