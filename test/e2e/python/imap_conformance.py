@@ -7,6 +7,7 @@ USER and OTHER_USER are members of SHARED_ADDRESS; OUTSIDER is not."""
 import base64
 import re
 import socket
+import ssl
 import sys
 import time
 
@@ -80,6 +81,20 @@ _, t = cl.cmd('b1', f'AUTHENTICATE PLAIN {plain}')
 c.check('AUTHENTICATE PLAIN with an initial response (SASL-IR)', t.startswith(b'b1 OK'), t)
 _, t = cl.cmd('b2', 'AUTHENTICATE PLAIN')
 c.check('AUTHENTICATE once authenticated is BAD', t.startswith(b'b2 BAD'), t)
+cl.close()
+
+# ---- STARTTLS: the capability list changes, and the client must ask for it again ----
+cl = RawClient(port)
+_, t = cl.cmd('t1', 'STARTTLS')
+tls = ssl.create_default_context()
+tls.check_hostname = False
+tls.verify_mode = ssl.CERT_NONE
+cl.sock = tls.wrap_socket(cl.sock)
+u, t2 = cl.cmd('t2', 'CAPABILITY')
+c.check('after STARTTLS: CAPABILITY drops STARTTLS, keeps AUTH=PLAIN, no LOGINDISABLED',
+        t.startswith(b't1 OK') and len(u) == 1 and b'STARTTLS' not in u[0] and b'AUTH=PLAIN' in u[0] and b'LOGINDISABLED' not in u[0], (t, u))
+_, t = cl.cmd('t3', f'LOGIN {q(user)} {q(password)}')
+c.check('LOGIN over TLS answers the new capabilities', t.startswith(b't3 OK [CAPABILITY IMAP4rev1 ') and b'AUTH=' not in t, t)
 cl.close()
 
 # ---- mailboxes: LIST, LSUB, STATUS ----
