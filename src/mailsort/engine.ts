@@ -6,8 +6,8 @@
  */
 import type { Logger } from 'pino';
 import { INBOX_ONLY, type DeliveryPlan } from '../delivery/plan.js';
-import type { MessageIndex } from '../mime/types.js';
-import type { Store, UserRecord } from '../store/types.js';
+import type { SortInput } from '../delivery/sorter.js';
+import type { Store } from '../store/types.js';
 import type { FilterDiagnostic } from './ast.js';
 import { compileFilter, evaluate, type CompiledFilter } from './evaluator.js';
 import { createMessageView, type MessageView } from './message-view.js';
@@ -24,17 +24,8 @@ export interface MailSortDeps {
   cacheSize?: number;
 }
 
-export interface PlanInput {
-  user: UserRecord;
-  /** The envelope recipient this copy is for (may be an alias or sub-address of the user). */
-  recipient: string;
-  /** Envelope sender ("" for the null reverse-path). */
-  envelopeFrom: string;
-  /** The message as received, before delivery adds its own trace fields. */
-  raw: Buffer;
-  index: MessageIndex;
-  now?: Date;
-}
+/** What the engine is asked about one recipient's copy: the delivery pipeline's sort input. */
+export type PlanInput = SortInput;
 
 type CacheEntry = { version: number } & ({ ok: true; filter: CompiledFilter } | { ok: false; errors: FilterDiagnostic[] });
 
