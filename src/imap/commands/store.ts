@@ -36,7 +36,11 @@ export const store = defineCommand({
       else view.noteReported(c.uid, c.modseq);
     }
     if (op !== 'remove' && view.learnKeywords(flags)) await session.send(view.flagsResponses());
-    if (silent) return;
+    if (silent) {
+      // The same answer as without .SILENT (RFC 2180 4.2), from what the view already knows.
+      if (!command.uid && uids.some((u) => view.isPendingExpunge(u))) return { status: 'NO', code: 'EXPUNGEISSUED', text: 'Some of the messages no longer exist' };
+      return;
+    }
     const current = await session.store.listMessages(view.mailboxId, uids);
     for (const msg of current) {
       const seq = view.seqOf(msg.uid);

@@ -256,6 +256,8 @@ c.check('EXPUNGE responses: each number is valid when sent (descending here)', [
 u, t = cl.cmd('l5', 'FETCH 1:6 (UID)')
 c.check('FETCH sends no EXPUNGE and keeps numbers; expunged ones are NO [EXPUNGEISSUED] (RFC 2180 4.1.2)',
         not any(b'EXPUNGE\r\n' in x for x in u) and t.startswith(b'l5 NO [EXPUNGEISSUED]') and [x.split(b' ')[1] for x in u] == [b'1', b'2', b'4'] and b'(UID 4)' in u[2], (u, t))
+u, t = cl.cmd('l51', 'STORE 3 +FLAGS.SILENT (\\Flagged)')
+c.check('STORE .SILENT naming a message expunged elsewhere is NO [EXPUNGEISSUED] too (RFC 2180 4.2)', u == [] and t.startswith(b'l51 NO [EXPUNGEISSUED]'), (u, t))
 u, t = cl.cmd('l6', 'SEARCH 3:* ALL')
 c.check('SEARCH uses the numbers the client knows and never returns expunged messages', u == [b'* SEARCH 4\r\n'], u)
 u, t = cl.cmd('l7', 'UID FETCH 1:* (FLAGS)')
