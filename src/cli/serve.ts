@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../config/load.js';
 import type { ConfigInput } from '../config/schema.js';
 import { startServer } from '../server/main.js';
+import { isLoopbackAddress } from '../net/address.js';
 import { CliError, EXIT } from './io.js';
 
 interface ServeOptions {
@@ -52,8 +53,11 @@ export function serveFlagsToConfig(options: ServeOptions): { flags: ConfigInput;
   if (options.host) {
     flags.host = options.host;
     sources.set('host', '--host');
-    // The LMTP listener has its own loopback default; --host moves it too, as a user expects.
-    flags.listeners = { ...(flags.listeners as object | undefined), lmtp: { ...listeners.lmtp, host: options.host } };
+    // LMTP delivers without authentication, so it stays on loopback unless the configuration
+    // file names its host: --host moves it only to another loopback address.
+    if (isLoopbackAddress(options.host)) {
+      flags.listeners = { ...(flags.listeners as object | undefined), lmtp: { ...listeners.lmtp, host: options.host } };
+    }
   }
   if (options.relay) {
     const match = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(options.relay);
