@@ -196,15 +196,22 @@ export class SessionTranscript {
     if (this.user !== null) this.open();
   }
 
-  /** Session over: a clean session's file goes (on-error mode), a kept one counts toward the cap. */
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Session over: a clean session's file goes (on-error mode), a kept one counts toward the cap.
+   * Resolves once the file is written out.
+   */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
     this.closed = true;
-    if (this.stream) {
-      const stream = this.stream;
-      stream.end(() => this.directory.enforceCap());
-    }
     this.buffered = [];
+    const stream = this.stream;
+    if (!stream) return Promise.resolve();
+    return new Promise((resolve) =>
+      stream.end(() => {
+        this.directory.enforceCap();
+        resolve();
+      }),
+    );
   }
 
   private open(): void {

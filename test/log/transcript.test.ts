@@ -5,10 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { TranscriptDirectory, type SessionTranscript } from '../../src/log/transcript.js';
 
-const settle = (t: SessionTranscript) => new Promise<void>((resolve) => {
-  t.close();
-  setTimeout(resolve, 50);
-});
+const settle = (t: SessionTranscript) => t.close();
 
 describe('session transcripts', () => {
   test('on-error: a clean session leaves no file; an error keeps one with the password masked', async () => {

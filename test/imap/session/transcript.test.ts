@@ -25,7 +25,10 @@ test('transcripts: lines and literals split correctly, credentials never written
     hook.onLine('out', Buffer.concat([Buffer.from('* 1 FETCH (BODY[] {5000}\r\n'), body.subarray(0, 100)]));
     hook.onLine('out', Buffer.concat([body.subarray(100), Buffer.from(')\r\na3 NO [SERVERBUG] oops\r\n')]));
     hook.onClose?.();
-    await new Promise((r) => setTimeout(r, 100));
+    // The file is written out asynchronously: wait (bounded) for its last line.
+    for (let i = 0; i < 100 && !(readdirSync(dir).length && readFileSync(join(dir, readdirSync(dir)[0]!), 'utf8').includes('a3 NO')); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
     const files = readdirSync(dir);
     assert.deepEqual(files, ['I1.log']);
     const text = readFileSync(join(dir, 'I1.log'), 'utf8');
