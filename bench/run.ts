@@ -188,8 +188,6 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
-  const componentFigures = options.components === false ? [] : await runComponents(plan.quick, log, (m) => problems.push(m));
-
   const rows = compareFigures(msgstoreFigures, dovecotFigures);
   const totalSeconds = (nowMs() - runStart) / 1000;
   const out = process.stdout;
@@ -201,6 +199,17 @@ async function main(argv: string[]): Promise<number> {
     const behind = furthestBehind(rows, 3);
     if (behind.length) out.write(`furthest behind Dovecot: ${behind.map((r) => `${r.workload} / ${r.figure} (${r.lead!.factor.toFixed(1)}x)`).join('; ')}\n`);
   }
+  const save = (componentFigures: Figure[]) => {
+    if (!options.json) return;
+    writeFileSync(
+      options.json,
+      JSON.stringify({ plan, machine, msgstoreVersion, dovecotVersion, totalSeconds, loadSeconds, rows, components: componentFigures, problems }, null, 2),
+    );
+    log(`results written to ${options.json}`);
+  };
+  // The comparison is saved before the component benchmarks run, so a long one loses nothing.
+  save([]);
+  const componentFigures = options.components === false ? [] : await runComponents(plan.quick, log, (m) => problems.push(m));
   if (componentFigures.length) {
     out.write('\nmsgstore only (component benchmarks, in-process):\n');
     out.write(`${renderTable(compareFigures(componentFigures, null), false)}\n`);
@@ -210,13 +219,7 @@ async function main(argv: string[]): Promise<number> {
     out.write(`\nproblems (${problems.length}):\n`);
     for (const p of problems) out.write(`  - ${p}\n`);
   }
-  if (options.json) {
-    writeFileSync(
-      options.json,
-      JSON.stringify({ plan, machine, msgstoreVersion, dovecotVersion, totalSeconds, loadSeconds, rows, components: componentFigures, problems }, null, 2),
-    );
-    log(`results written to ${options.json}`);
-  }
+  if (componentFigures.length) save(componentFigures);
   return 0;
 }
 

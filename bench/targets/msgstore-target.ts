@@ -3,8 +3,8 @@
  * imported with the msgstore command before `msgstore serve` starts on 127.0.0.1, port 0 each.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nowMs, runLimited } from '../lib/stats.js';
 import { runOk, spawnWithRaisedLimit, stopChild } from './processes.js';
@@ -74,22 +74,29 @@ function connectionLimitEnv(maxConnections: number): NodeJS.ProcessEnv {
 
 export async function startMsgstore(setup: TargetSetup, options: MsgstoreOptions, maxConnections: number): Promise<Target> {
   const dir = mkdtempSync(join(setup.workDir, 'msgstore-'));
-  const dataDir = join(dir, 'data');
-  mkdirSync(dataDir);
   const cli = commandArgs(options);
   const env = { MSGSTORE_LOG_LEVEL: 'warn' };
   const version = (await runOk(process.execPath, [...cli, '--version'], { env })).stdout.trim();
   const loadStart = nowMs();
   const snapshot = options.dataCacheDir ? join(options.dataCacheDir, `msgstore-data-${snapshotKey(setup, options)}`) : null;
-  if (snapshot && existsSync(snapshot)) {
-    setup.log(`msgstore: using the loaded data directory ${snapshot}`);
+  // The database records where message files live as absolute paths, so a loaded data directory
+  // is only valid at the path it was loaded at: it is restored there.
+  let dataDir = join(dir, 'data');
+  if (snapshot && existsSync(snapshot) && existsSync(`${snapshot}.path`)) {
+    dataDir = readFileSync(`${snapshot}.path`, 'utf8').trim();
+    setup.log(`msgstore: using the loaded data directory ${snapshot} (at ${dataDir})`);
     rmSync(dataDir, { recursive: true, force: true });
+    mkdirSync(dirname(dataDir), { recursive: true });
     await runOk('cp', ['-a', snapshot, dataDir], { timeoutMs: 1_800_000 });
   } else {
+    mkdirSync(dataDir);
     await populate(setup, cli, dataDir, env);
-    if (snapshot && options.dataCacheDir) {
+    if (snapshot) {
+      rmSync(`${snapshot}.tmp`, { recursive: true, force: true });
       await runOk('cp', ['-a', dataDir, `${snapshot}.tmp`], { timeoutMs: 1_800_000 });
+      rmSync(snapshot, { recursive: true, force: true });
       renameSync(`${snapshot}.tmp`, snapshot);
+      writeFileSync(`${snapshot}.path`, dataDir);
     }
   }
   const loadSeconds = (nowMs() - loadStart) / 1000;
@@ -103,7 +110,10 @@ export async function startMsgstore(setup: TargetSetup, options: MsgstoreOptions
   const found = new Map<string, number>();
   let output = '';
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`msgstore did not start within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`msgstore did not start within 180 s:\n${output}`));
+    }, 180_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString('utf8');
       for (const line of output.split('\n')) {
@@ -140,6 +150,7 @@ export async function startMsgstore(setup: TargetSetup, options: MsgstoreOptions
     loadSeconds,
     async stop() {
       await stopChild(child);
+      rmSync(dataDir, { recursive: true, force: true });
       rmSync(dir, { recursive: true, force: true });
     },
   };

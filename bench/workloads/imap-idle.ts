@@ -41,7 +41,7 @@ async function settledMemory(pid: number): Promise<TreeMemory> {
 async function idleRound(ctx: WorkloadContext, wanted: number): Promise<Figure[]> {
   const { host, imap, lmtp } = ctx.target.endpoints;
   const user = userNames(ctx.plan).idle;
-  const budgetMs = (ctx.plan.quick ? 40 : 180) * 1000;
+  const budgetMs = (ctx.plan.quick ? 40 : 150) * 1000;
   await sleep(1000);
   const before = await settledMemory(ctx.target.rootPid);
   const connections: IdleConnection[] = [];

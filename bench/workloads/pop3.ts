@@ -29,7 +29,7 @@ export async function runPop3(ctx: WorkloadContext): Promise<Figure[]> {
 
   // Bounded by count and by time: a server with a deliberately slow password hash stops early.
   const loginStart = nowMs();
-  const loginDeadline = loginStart + (ctx.plan.quick ? 15_000 : 60_000);
+  const loginDeadline = loginStart + (ctx.plan.quick ? 15_000 : 30_000);
   let logins = 0;
   let started = 0;
   await Promise.all(
