@@ -157,6 +157,8 @@ export async function backupStore(options: BackupOptions): Promise<BackupReport>
     prepared = { created: await prepareDestination(dest) };
     const copyDb = path.join(dest, DB_FILE);
     await snapshotDatabase(source, copyDb, options.onProgress);
+    // The copy holds password hashes: owner-only even in a destination the admin made beforehand.
+    await fs.promises.chmod(copyDb, 0o600);
     source.close();
     copy = openCopy(copyDb);
 

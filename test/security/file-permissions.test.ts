@@ -5,10 +5,12 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { AdminService } from '../../src/admin/service.js';
 import { TranscriptDirectory } from '../../src/log/transcript.js';
+import { backupStore } from '../../src/ops/backup.js';
+import { dataPaths } from '../../src/server/context.js';
 import { makeTestContext } from '../helpers/context.js';
 
 const mode = (path: string) => statSync(path).mode & 0o777;
@@ -32,6 +34,11 @@ test('the database, its WAL files, the TLS key and transcripts are owner-only', 
     const files = readdirSync(logDir);
     assert.ok(files.length === 1 && existsSync(join(logDir, files[0] ?? '')));
     assert.equal(mode(join(logDir, files[0] ?? '')).toString(8), '600');
+    // A backup into an (empty) directory the admin made beforehand, open to others.
+    const dest = join(t.dataDir, 'backup-dest');
+    mkdirSync(dest, { mode: 0o755 });
+    await backupStore({ dataDir: t.dataDir, mailRoot: dataPaths(t.ctx.config).mailRoot, dest });
+    for (const f of readdirSync(dest).filter((n) => n.endsWith('.db'))) assert.equal(mode(join(dest, f)).toString(8), '600', `backup ${f}`);
   } finally {
     process.umask(previous);
     await t.cleanup();
