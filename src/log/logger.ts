@@ -33,9 +33,15 @@ export function readableLine(json: string): string {
   const { time, level, msg, pid: _pid, hostname: _host, ...rest } = record;
   const when = typeof time === 'number' ? new Date(time).toISOString().slice(11, 19) : '';
   const fields = Object.entries(rest)
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? oneLine(v) : JSON.stringify(v)}`)
     .join(' ');
-  return `${when} ${LEVEL_NAMES[level as number] ?? String(level)} ${String(msg ?? '')}${fields ? ' ' + fields : ''}`;
+  return `${when} ${LEVEL_NAMES[level as number] ?? String(level)} ${oneLine(String(msg ?? ''))}${fields ? ' ' + fields : ''}`;
+}
+
+/** Control characters from outside (a user name with a newline) must not fake a log line. */
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[\x00-\x1f\x7f]/.test(text) ? JSON.stringify(text) : text;
 }
 
 function consoleStream(): Writable {
@@ -53,7 +59,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const streams: pino.StreamEntry[] = [];
   if (options.dir) {
     mkdirSync(options.dir, { recursive: true });
-    streams.push({ level: 'trace', stream: pino.destination({ dest: join(options.dir, 'msgstore.log'), mkdir: true, sync: false }) });
+    streams.push({ level: 'trace', stream: pino.destination({ dest: join(options.dir, 'msgstore.log'), mkdir: true, sync: false, mode: 0o600 }) });
   }
   if (options.console ?? process.stderr.isTTY) streams.push({ level: 'trace', stream: consoleStream() });
   if (streams.length === 0) return silentLogger();
