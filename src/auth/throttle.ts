@@ -29,10 +29,17 @@ export class LoginThrottle {
     this.settings = settings;
   }
 
-  /** True when this IP or user name is blocked right now. */
+  /**
+   * True when this IP, or this user name for this IP, is blocked right now. A blocked user
+   * name stays usable from an address with no recent failures, so nobody can lock a user out
+   * just by failing logins against the name.
+   */
   isBlocked(ip: string, user: string): boolean {
     const t = this.now();
-    return this.activeBlock(this.byIp.get(ip), t) || this.activeBlock(this.byUser.get(user.toLowerCase()), t);
+    const ipRecord = this.byIp.get(ip);
+    if (this.activeBlock(ipRecord, t)) return true;
+    const ipClean = ipRecord === undefined || t - ipRecord.firstAt > this.settings.blockWindowSeconds * 1000;
+    return !ipClean && this.activeBlock(this.byUser.get(user.toLowerCase()), t);
   }
 
   /** Records a failure and returns how long to wait before answering it. */

@@ -55,7 +55,9 @@ describe('login throttle', () => {
     const throttle = new LoginThrottle({ ...authSettings, blockAfterFailures: 5, blockSeconds: 60 }, () => now);
     for (let i = 0; i < 5; i++) throttle.recordFailure('192.0.2.9', 'victim@example.com');
     assert.equal(throttle.isBlocked('192.0.2.9', 'other@example.com'), true);
-    assert.equal(throttle.isBlocked('203.0.113.1', 'victim@example.com'), true);
+    assert.equal(throttle.isBlocked('203.0.113.1', 'victim@example.com'), false, 'the real user from a clean address is not locked out');
+    throttle.recordFailure('203.0.113.1', 'someone@example.com');
+    assert.equal(throttle.isBlocked('203.0.113.1', 'victim@example.com'), true, 'an address that is guessing too meets the user block');
     assert.equal(throttle.isBlocked('203.0.113.1', 'other@example.com'), false);
     now += 61_000;
     assert.equal(throttle.isBlocked('192.0.2.9', 'victim@example.com'), false);

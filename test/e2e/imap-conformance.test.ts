@@ -111,8 +111,8 @@ describe('IMAP RFC 3501 conformance', () => {
       c.on('exists', (e: { count: number }) => events.push(`exists ${e.count}`));
       const idling = c.idle();
       await new Promise((r) => setTimeout(r, 100));
-      const t0 = Date.now();
       await store.appendMessage(inbox.id, Buffer.from(RAW(4)));
+      const t0 = Date.now(); // the change is committed: the client must hear of it within a second
       for (let i = 0; i < 50 && events.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
       assert.deepEqual(events, ['exists 4']);
       assert.ok(Date.now() - t0 < 1000);
