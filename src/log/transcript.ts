@@ -32,9 +32,11 @@ export interface TranscriptMasker {
 
 export function imapMasker(): TranscriptMasker {
   let saslTag: string | null = null;
+  let loggingOut = false;
   return {
     client(line) {
       if (saslTag !== null) return '*** (SASL response)';
+      if (/^\S+\s+LOGOUT\s*$/i.test(line)) loggingOut = true;
       const login = /^(\S+\s+LOGIN\s+)(.*)$/i.exec(line);
       if (login) return `${login[1]}${maskLoginArgs(login[2] ?? '')}`;
       const auth = /^(\S+)\s+(AUTHENTICATE\s+\S+)(\s+\S+)?/i.exec(line);
@@ -48,7 +50,8 @@ export function imapMasker(): TranscriptMasker {
       if (saslTag !== null && line.startsWith(`${saslTag} `)) saslTag = null;
     },
     isError(line) {
-      return /^\S+ (NO|BAD)\b/i.test(line) || /^\* BYE\b/i.test(line);
+      // The BYE that answers LOGOUT is the normal end; any other BYE (auto-logout, limits) is not.
+      return /^\S+ (NO|BAD)\b/i.test(line) || (/^\* BYE\b/i.test(line) && !loggingOut);
     },
   };
 }

@@ -9,7 +9,8 @@ import { createImapService } from '../imap/index.js';
 import { createDeliveryPipeline, createLmtpService } from '../lmtp/index.js';
 import { MailSortEngine } from '../mailsort/engine.js';
 import { OutboundSender } from '../outbound/sender.js';
-import { createPop3Service } from '../pop3/index.js';
+import { createPop3Service, type TranscriptHook as Pop3TranscriptHook } from '../pop3/index.js';
+import { TranscriptDirectory } from '../log/transcript.js';
 import { SqliteStore, startNotifyListener, type NotifyListener } from '../store/index.js';
 import { createHttpService, ensureAdminCredential } from '../web/index.js';
 import { configuredListeners } from '../web/listener-probe.js';
@@ -54,9 +55,21 @@ export async function buildServices(ctx: ServerContext, print: (line: string) =>
       return live ? { ...listener, host: live.host, port: live.port, state: 'running' as const } : listener.state === 'configured' ? { ...listener, state: 'stopped' as const } : listener;
     });
 
+  // POP3 sessions write log/P<n>.log as the configuration asks (IMAP does the same for I<n>.log).
+  const pop3Transcripts = new TranscriptDirectory(dataPaths(config).logDir, config.log.transcripts, config.log.transcriptMaxBytes);
+  const pop3Transcript = (): Pop3TranscriptHook | undefined => {
+    const t = pop3Transcripts.session('pop3');
+    if (!t) return undefined;
+    return {
+      onLine: (direction, bytes) => (direction === 'in' ? t.client(bytes) : t.server(bytes)),
+      onLogin: (user) => t.loggedIn(user),
+      onClose: () => void t.close(),
+    };
+  };
+
   const services: Service[] = [];
   if (config.listeners.imap.enabled || config.listeners.imaps.enabled) services.push(createImapService(ctx));
-  if (config.listeners.pop3.enabled || config.listeners.pop3s.enabled) services.push(createPop3Service(ctx, { locks: ctx.maildropLocks }));
+  if (config.listeners.pop3.enabled || config.listeners.pop3s.enabled) services.push(createPop3Service(ctx, { locks: ctx.maildropLocks, transcripts: pop3Transcript }));
   if (config.listeners.lmtp.enabled) services.push(createLmtpService(ctx, pipeline));
   if (config.spool.enabled) services.push(createSpoolService(ctx, pipeline));
   if (config.listeners.http.enabled) services.push(createHttpService(ctx, { listenerStatus }));

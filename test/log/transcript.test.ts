@@ -16,6 +16,9 @@ describe('session transcripts', () => {
       clean.client('a1 LOGIN alice@example.com secret1');
       clean.loggedIn('alice@example.com');
       clean.server('a1 OK LOGIN completed');
+      clean.client('a2 LOGOUT');
+      clean.server('* BYE Logging out');
+      clean.server('a2 OK LOGOUT completed');
       await settle(clean);
       assert.deepEqual(readdirSync(dir), []);
 
