@@ -298,11 +298,17 @@ export class ImapSession {
   /** Makes `view` the selected mailbox, listening to its changes. */
   select(view: SelectedView, user: UserRecord): void {
     this.deselect();
-    this.stopListening = this.store.notifier.subscribe(view.mailboxId, (change) => {
+    const stopNotices = this.store.notifier.subscribe(view.mailboxId, (change) => {
       view.onChange(change);
       if (view.deleted && (this.idling || !this.busy)) this.end('Mailbox has been deleted by another session');
       else if (this.idling) this.scheduleIdleFlush();
     });
+    // POP3's strict mode (pop3.exclusiveInbox) refuses a login while an IMAP session has the INBOX open.
+    const releaseMaildrop = this.ctx.maildropLocks.imapSelected(user.address, view.mailboxId);
+    this.stopListening = () => {
+      stopNotices();
+      releaseMaildrop();
+    };
     this.state = { kind: 'selected', user, view };
   }
 
