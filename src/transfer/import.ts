@@ -22,7 +22,8 @@ export interface ImportOptions {
   onMessage?: () => void;
 }
 
-const WINDOW = 16;
+/** Appends in flight: enough to fill each group commit and overlap the message-file fsyncs. */
+const WINDOW = 64;
 
 function targetName(base: string | undefined, sub: string): string {
   if (!base) return sub === '' ? 'INBOX' : sub;
