@@ -24,6 +24,7 @@ const CLOSE_GRACE_MS = 2000;
 class SocketTransport implements ImapTransport {
   private socket: net.Socket;
   private upgraded = false;
+  private corked = false;
   private readonly isImplicitTls: boolean;
 
   constructor(
@@ -60,8 +61,19 @@ class SocketTransport implements ImapTransport {
   }
 
   write(bytes: Buffer): boolean {
-    if (this.socket.destroyed || !this.socket.writable) return true;
-    return this.socket.write(bytes);
+    const socket = this.socket;
+    if (socket.destroyed || !socket.writable) return true;
+    // A response is many small pieces: gather everything written in this turn of the event
+    // loop into one system call instead of one per piece.
+    if (!this.corked) {
+      this.corked = true;
+      socket.cork();
+      setImmediate(() => {
+        this.corked = false;
+        socket.uncork();
+      });
+    }
+    return socket.write(bytes);
   }
 
   async drain(): Promise<void> {
@@ -71,6 +83,8 @@ class SocketTransport implements ImapTransport {
 
   async startTls(): Promise<void> {
     const plain = this.socket;
+    // The OK to STARTTLS goes out in plaintext, before the handshake takes the socket over.
+    plain.uncork();
     // From here on, bytes on the wire belong to the TLS handshake: nothing sent in plaintext
     // after STARTTLS is ever read as a command.
     plain.removeListener('data', this.onData);
