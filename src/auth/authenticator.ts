@@ -3,7 +3,7 @@
  * disabled account, blocked IP) looks the same to the caller and is answered only after the
  * throttling delay. One log line per attempt; never the password.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Store, UserRecord } from '../store/types.js';
 import { dummyPasswordHash, verifyPassword } from './passwords.js';
@@ -17,9 +17,50 @@ export interface LoginMeta {
   protocol: LoginProtocol;
 }
 
+/**
+ * Recent successful verifications, so a client that logs in every minute (POP3 fetchers, IMAP
+ * clients opening several connections) does not pay for scrypt each time — the role of
+ * Dovecot's auth cache. Entries are HMACs under a key that lives only in this process, and
+ * they include the stored hash, so a password change ends them at once.
+ */
+class VerifiedLogins {
+  private readonly key = randomBytes(32);
+  private readonly entries = new Map<string, number>();
+
+  constructor(
+    private readonly ttlMs = 5 * 60_000,
+    private readonly maxEntries = 10_000,
+  ) {}
+
+  private tag(address: string, password: string, storedHash: string): string {
+    return createHmac('sha256', this.key).update(`${address}\0${password}\0${storedHash}`).digest('base64');
+  }
+
+  has(address: string, password: string, storedHash: string): boolean {
+    const tag = this.tag(address, password, storedHash);
+    const expires = this.entries.get(tag);
+    if (expires === undefined) return false;
+    if (expires < Date.now()) {
+      this.entries.delete(tag);
+      return false;
+    }
+    return true;
+  }
+
+  add(address: string, password: string, storedHash: string): void {
+    if (this.entries.size >= this.maxEntries) {
+      const oldest = this.entries.keys().next();
+      if (!oldest.done) this.entries.delete(oldest.value);
+    }
+    this.entries.set(this.tag(address, password, storedHash), Date.now() + this.ttlMs);
+  }
+}
+
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export class Authenticator {
+  private readonly verified = new VerifiedLogins();
+
   constructor(
     private readonly store: Store,
     private readonly throttle: LoginThrottle,
@@ -33,8 +74,10 @@ export class Authenticator {
     const record = user ? await this.store.findUser(user) : null;
     // A user with an APOP secret logs in with APOP only (RFC 1939: PASS or APOP, not both).
     const usable = record !== null && !record.disabled && record.apopSecret === null;
+    if (usable && this.verified.has(record.address, password, record.passwordHash)) return this.succeed(record, meta);
     const ok = await verifyPassword(password, usable ? record.passwordHash : await dummyPasswordHash());
     if (!usable || !ok) return this.fail(user, meta, record === null ? 'unknown user' : record.disabled ? 'disabled' : 'bad password');
+    this.verified.add(record.address, password, record.passwordHash);
     return this.succeed(record, meta);
   }
 
