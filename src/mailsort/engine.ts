@@ -118,6 +118,13 @@ export class MailSortEngine {
     const header = input.raw.subarray(input.index.root.header.start, input.index.root.header.end);
     const view = createMessageView(header, input.raw.length);
     const result = evaluate(entry.filter, view);
+    // One line per filtered message: which rules acted and how (never message content).
+    if (result.actions.length > 0) {
+      logger.info(
+        { user, actions: result.actions.map((a) => `${a.ruleName}: ${a.action.kind}${'folder' in a.action ? ` ${a.action.folder}` : ''}`) },
+        'MailSort rules applied',
+      );
+    }
     if (result.reject !== null) {
       logger.info({ user, rule: result.stoppedAt }, 'MailSort rejected the message');
       return { reject: replyText(result.reject), folders: [], forwards: [], vacation: null, notes: [] };
