@@ -125,10 +125,12 @@ export class MailClient {
         if (uid === null) return;
         model.setFlags(uid, [...(model.flagsOf(uid) ?? []), '\\seen'].filter((f, i, all) => all.indexOf(f) === i));
         const reply = await this.run(`UID FETCH ${uid} (UID RFC822.SIZE BODY[])`);
-        const response = reply.untagged.find((u) => u.kind === 'FETCH' && /RFC822\.SIZE/i.test(u.raw.text));
-        const size = Number(/RFC822\.SIZE (\d+)/i.exec(response?.raw.text ?? '')?.[1] ?? -1);
-        const body = response?.raw.literals[0];
-        if (!body) model.violation(`UID FETCH ${uid} BODY[] returned no body`);
+        // A server may split the data items over several FETCH responses (RFC 3501 7.4.2).
+        const fetches = reply.untagged.filter((u) => u.kind === 'FETCH');
+        const sizeText = fetches.map((u) => /RFC822\.SIZE (\d+)/i.exec(u.raw.text)?.[1]).find((v) => v !== undefined);
+        const size = Number(sizeText ?? -1);
+        const body = fetches.find((u) => /BODY\[\]/i.test(u.raw.text) && u.raw.literals.length > 0)?.raw.literals[0];
+        if (!body) model.violation(`UID FETCH ${uid} BODY[] returned no body: ${fetches.map((u) => u.raw.text.slice(0, 120)).join(' | ') || 'no FETCH response'}`);
         else if (body.length !== size) model.violation(`UID ${uid}: BODY[] has ${body.length} bytes, RFC822.SIZE says ${size}`);
         return;
       }
