@@ -47,6 +47,7 @@ import { migrate } from './schema.js';
 import { searchText } from './search.js';
 import * as shared from './shared.js';
 import { startupCheck, type StartupReport } from './startup.js';
+import { followDefaultRoot } from './relocation.js';
 import * as subscriptions from './subscriptions.js';
 import * as users from './users.js';
 
@@ -300,6 +301,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   const db = openDatabase(dbFile, options.busyTimeoutMs ?? 5000);
   try {
     migrate(db);
+    followDefaultRoot(db, mailRoot, logger);
   } catch (err) {
     db.close();
     throw mapDbError(err, 'USER', 'read');

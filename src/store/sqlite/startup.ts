@@ -25,6 +25,13 @@ function listDir(dir: string): fs.Dirent[] {
   }
 }
 
+/**
+ * More unreferenced files than this, and more than the root's referenced ones, mean something
+ * other than a crash (a root shared with another store, a database restored without its files):
+ * then nothing is deleted and the administrator is told to look (msgstore check).
+ */
+const SUSPICIOUS_ORPHANS = 1000;
+
 export function startupCheck(ctx: StoreContext): StartupReport {
   const report: StartupReport = { orphansRemoved: 0, tempFilesRemoved: 0, missingFiles: 0 };
   const roots = ctx.stmt('SELECT id, path FROM roots').all() as { id: number; path: string }[];
@@ -37,6 +44,7 @@ export function startupCheck(ctx: StoreContext): StartupReport {
         : (ctx.col('SELECT hash FROM blobs WHERE root_id = ?').all(rootId) as Buffer[]).map((h) => h.toString('hex')),
     );
     // Only names this store makes are touched: a home directory may hold other things.
+    const orphans: string[] = [];
     for (const dirEntry of listDir(root)) {
       if (!dirEntry.isDirectory() || !FANOUT_DIR.test(dirEntry.name)) continue;
       const dir = path.join(root, dirEntry.name);
@@ -46,9 +54,21 @@ export function startupCheck(ctx: StoreContext): StartupReport {
         if (entry.name.startsWith(TEMP_PREFIX)) {
           if (!tempFileWriterAlive(entry.name) && ctx.blobs.removeSync(file)) report.tempFilesRemoved++;
         } else if (HASH_HEX.test(entry.name) && !known.has(entry.name) && !ctx.blobs.isPinned(file)) {
-          if (ctx.blobs.removeSync(file)) report.orphansRemoved++;
+          orphans.push(file);
         }
       }
+    }
+    // A root no row has ever used holds no file of this store's own making that a crash could
+    // have left, except in the rarest case: whatever is there belongs to someone else.
+    if (rootId === null && orphans.length > 0) {
+      ctx.logger.warn({ root, files: orphans.length }, 'message files in a mail root this store has not used yet are left alone');
+    } else if (orphans.length > SUSPICIOUS_ORPHANS && orphans.length > known.size) {
+      ctx.logger.warn(
+        { root, unreferenced: orphans.length, referenced: known.size },
+        'far more unreferenced message files than referenced ones: none removed; see `msgstore check`',
+      );
+    } else {
+      for (const file of orphans) if (ctx.blobs.removeSync(file)) report.orphansRemoved++;
     }
     for (const hex of known) {
       const file = blobPath(root, hex);
