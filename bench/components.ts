@@ -26,6 +26,7 @@ const COMPONENTS: Component[] = [
   { file: 'pop3.ts', workload: 'component: POP3', exportName: 'runPop3Bench', options: (quick) => (quick ? { messages: 200, logins: 10 } : {}) },
   { file: 'lmtp.ts', workload: 'component: LMTP', exportName: 'runLmtpBench', options: (quick) => (quick ? { messages: 100 } : {}) },
   { file: 'mailsort.ts', workload: 'component: MailSort', exportName: 'runMailSortBench', options: () => undefined },
+  { file: 'import.ts', workload: 'component: import', exportName: 'runImportBench', options: (quick) => ({ quick }) },
 ];
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
