@@ -255,7 +255,8 @@ export class LmtpSession {
   }
 
   notSupported(): void {
-    this.bad({ code: 502, enhanced: '5.5.1', text: 'Command not implemented' });
+    // RFC 5321 4.2.4: 502 for a command this server knows of but does not offer.
+    this.bad({ code: 502, enhanced: '5.5.1', text: 'Command not offered by this server' });
   }
 
   // ---- message data ----
