@@ -23,13 +23,11 @@ function checkIsStore(db: SqliteDb, file: string): void {
   if (absent.length > 0) throw fail('MS_CANNOT_READ_SOURCE_DB', `${file} is not a msgstore database (no ${absent.join(', ')} table)`);
 }
 
-/** The live database, for reading only (query_only: this connection can never write). */
-export function openSource(file: string): SqliteDb {
+/** Opens `file` with `open`, checks SQLite can read it and that it is a msgstore database. */
+function openStoreDatabase(file: string, open: () => SqliteDb): SqliteDb {
   let db: SqliteDb;
   try {
-    db = new Database(file, { fileMustExist: true });
-    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('query_only = ON');
+    db = open();
     db.prepare('SELECT count(*) FROM sqlite_master').get();
   } catch (err) {
     throw fail('MS_CANNOT_OPEN_SOURCE_DB', `Cannot open ${file}`, err);
@@ -43,26 +41,26 @@ export function openSource(file: string): SqliteDb {
   return db;
 }
 
+/** The live database, for reading only (query_only: this connection can never write). */
+export function openSource(file: string): SqliteDb {
+  return openStoreDatabase(file, () => {
+    const db = new Database(file, { fileMustExist: true });
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('query_only = ON');
+    return db;
+  });
+}
+
 /** A copy being finished or checked: one file, rollback journal, foreign keys on. */
 export function openCopy(file: string, options: { readonly?: boolean } = {}): SqliteDb {
-  let db: SqliteDb;
-  try {
-    db = new Database(file, { fileMustExist: true, readonly: options.readonly ?? false });
+  return openStoreDatabase(file, () => {
+    const db = new Database(file, { fileMustExist: true, readonly: options.readonly ?? false });
     if (!options.readonly) {
       db.pragma('journal_mode = DELETE');
       db.pragma('foreign_keys = ON');
     }
-    db.prepare('SELECT count(*) FROM sqlite_master').get();
-  } catch (err) {
-    throw fail('MS_CANNOT_OPEN_SOURCE_DB', `Cannot open ${file}`, err);
-  }
-  try {
-    checkIsStore(db, file);
-  } catch (err) {
-    db.close();
-    throw err;
-  }
-  return db;
+    return db;
+  });
 }
 
 export function countRows(db: SqliteDb, table: 'users' | 'shared' | 'mailboxes' | 'messages' | 'blobs'): number {
