@@ -9,6 +9,14 @@ export function expectCount(args: readonly ImapValue[], min: number, max: number
   if (args.length < min || args.length > max) throw bad(`Syntax: ${usage}`);
 }
 
+/** The parse step of a command whose only argument is a mailbox name (SELECT, DELETE, ...). */
+export function oneMailboxArgument(command: string): (args: readonly ImapValue[]) => string {
+  return (args) => {
+    expectCount(args, 1, 1, `${command} mailbox`);
+    return mailboxName(args[0]);
+  };
+}
+
 /** An astring (atom or string); NIL as an atom is the text "NIL". */
 export function astringBytes(v: ImapValue | undefined, what: string): Buffer {
   if (v?.type === 'string') return v.value;

@@ -8,7 +8,7 @@ import { resolveMailboxName, visibleMailboxName, type ResolvedMailbox } from '..
 import { no, rethrowMapped } from '../session/errors.js';
 import type { ImapSession } from '../session/session.js';
 import { AUTHENTICATED } from '../session/state.js';
-import { checkNewMailboxName, expectCount, mailboxName } from './args.js';
+import { checkNewMailboxName, expectCount, mailboxName, oneMailboxArgument } from './args.js';
 import { defineCommand } from './types.js';
 
 /** Resolves a name the user gave to the store's (owner, name). */
@@ -55,10 +55,7 @@ export const del = defineCommand({
   name: 'DELETE',
   states: AUTHENTICATED,
   allowsExpunge: true,
-  parse(args) {
-    expectCount(args, 1, 1, 'DELETE mailbox');
-    return mailboxName(args[0]);
-  },
+  parse: oneMailboxArgument('DELETE'),
   async handle(session, name) {
     const target = await resolve(session, name);
     if (isInbox(target)) throw no(target.owner.kind === 'user' ? 'INBOX cannot be deleted' : 'A shared mailbox cannot be deleted by its members', 'CANNOT');
@@ -103,10 +100,7 @@ export const subscribe = defineCommand({
   name: 'SUBSCRIBE',
   states: AUTHENTICATED,
   allowsExpunge: true,
-  parse(args) {
-    expectCount(args, 1, 1, 'SUBSCRIBE mailbox');
-    return mailboxName(args[0]);
-  },
+  parse: oneMailboxArgument('SUBSCRIBE'),
   async handle(session, name) {
     const target = await resolve(session, name);
     await session.store.getMailbox(target.owner, target.name);
@@ -118,10 +112,7 @@ export const unsubscribe = defineCommand({
   name: 'UNSUBSCRIBE',
   states: AUTHENTICATED,
   allowsExpunge: true,
-  parse(args) {
-    expectCount(args, 1, 1, 'UNSUBSCRIBE mailbox');
-    return mailboxName(args[0]);
-  },
+  parse: oneMailboxArgument('UNSUBSCRIBE'),
   async handle(session, name) {
     const user = session.user().address;
     const subscribed = await session.store.listSubscriptions(user);

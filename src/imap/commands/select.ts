@@ -7,7 +7,7 @@ import { bad } from '../session/errors.js';
 import type { ImapSession } from '../session/session.js';
 import { AUTHENTICATED, SELECTED } from '../session/state.js';
 import { SelectedView } from '../session/view.js';
-import { atomText, expectCount, listItems, mailboxName } from './args.js';
+import { atomText, expectCount, listItems, mailboxName, oneMailboxArgument } from './args.js';
 import { resolve } from './mailboxes.js';
 import { defineCommand } from './types.js';
 
@@ -59,10 +59,7 @@ export const select = defineCommand({
   name: 'SELECT',
   states: AUTHENTICATED,
   allowsExpunge: true,
-  parse(args) {
-    expectCount(args, 1, 1, 'SELECT mailbox');
-    return mailboxName(args[0]);
-  },
+  parse: oneMailboxArgument('SELECT'),
   handle: (session, name) => open(session, name, false),
 });
 
@@ -70,10 +67,7 @@ export const examine = defineCommand({
   name: 'EXAMINE',
   states: AUTHENTICATED,
   allowsExpunge: true,
-  parse(args) {
-    expectCount(args, 1, 1, 'EXAMINE mailbox');
-    return mailboxName(args[0]);
-  },
+  parse: oneMailboxArgument('EXAMINE'),
   handle: (session, name) => open(session, name, true),
 });
 

@@ -5,31 +5,8 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ImapSession } from '../../../src/imap/session/session.js';
-import type { ImapTransport } from '../../../src/imap/session/state.js';
+import { MemoryTransport } from './memory-transport.js';
 import { addTestUser, makeTestContext, type TestContext } from '../../helpers/context.js';
-
-class MemoryTransport implements ImapTransport {
-  readonly out: Buffer[] = [];
-  closed = false;
-  constructor(
-    readonly remoteAddress: string,
-    readonly secure = false,
-  ) {}
-  write(bytes: Buffer): boolean {
-    this.out.push(bytes);
-    return true;
-  }
-  async drain(): Promise<void> {}
-  async startTls(): Promise<void> {}
-  pause(): void {}
-  resume(): void {}
-  close(): void {
-    this.closed = true;
-  }
-  text(): string {
-    return Buffer.concat(this.out).toString('utf8');
-  }
-}
 
 /** Feeds a command and waits (bounded) until its tagged reply is out. */
 async function run(session: ImapSession, t: MemoryTransport, tag: string, line: string): Promise<string> {
